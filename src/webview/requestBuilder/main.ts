@@ -1,0 +1,2 @@
+// Request builder UI: see issue "Request builder webview".
+export {};
