@@ -1,0 +1,68 @@
+// PHP `json_encode($value)` with default flags, as Magento's `Serializer\Json::serialize` calls it.
+// The bytes matter: `data_hash` is the sha256 of the stored `serialized_data` string, so a client
+// that recomputes it needs the exact PHP rendering: `/` escaped as `\/`, non-ASCII as `\uXXXX`
+// (lower-case hex), objects decoded as PHP arrays (so `{}` re-encodes as `[]` and an object with
+// keys "0".."n-1" re-encodes as a list), floats printed the way PHP 7.1+ prints them.
+//
+// Known limit: JSON numbers are JS numbers here, so `29.0` in a request is seen as `29` and
+// re-encoded as `29` (PHP would keep `29.0`); JS also orders integer-like object keys first.
+
+const hex = (code: number): string => '\\u' + code.toString(16).padStart(4, '0');
+
+export function phpJsonString(value: string): string {
+  let out = '"';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    switch (c) {
+      case 0x22: out += '\\"'; break;
+      case 0x5c: out += '\\\\'; break;
+      case 0x2f: out += '\\/'; break;
+      case 0x08: out += '\\b'; break;
+      case 0x0c: out += '\\f'; break;
+      case 0x0a: out += '\\n'; break;
+      case 0x0d: out += '\\r'; break;
+      case 0x09: out += '\\t'; break;
+      default:
+        // UTF-16 code units map 1:1 to PHP's \u escapes (astral characters become surrogate pairs).
+        out += c < 0x20 || c > 0x7e ? hex(c) : value[i];
+    }
+  }
+  return out + '"';
+}
+
+export function phpJsonNumber(value: number): string {
+  if (!Number.isFinite(value)) {
+    // PHP refuses INF/NAN (json_encode returns false); JSON input can never carry them.
+    throw new TypeError('Inf and NaN cannot be JSON encoded');
+  }
+  const text = String(value);
+  const e = text.indexOf('e');
+  if (e < 0) return text;
+  // PHP prints floats in exponent form with a mandatory fraction: 1.0e+25, 1.0e-7.
+  const mantissa = text.slice(0, e);
+  return (mantissa.includes('.') ? mantissa : mantissa + '.0') + text.slice(e);
+}
+
+/** PHP decodes every JSON object to an array; one with keys "0".."n-1" (or none) is a list. */
+function isPhpList(keys: string[]): boolean {
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== String(i)) return false;
+  return true;
+}
+
+export function phpJsonEncode(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'boolean': return value ? 'true' : 'false';
+    case 'number': return phpJsonNumber(value);
+    case 'string': return phpJsonString(value);
+    case 'object': {
+      if (Array.isArray(value)) return '[' + value.map(phpJsonEncode).join(',') + ']';
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      if (isPhpList(keys)) return '[' + keys.map((k) => phpJsonEncode(record[k])).join(',') + ']';
+      return '{' + keys.map((k) => phpJsonString(k) + ':' + phpJsonEncode(record[k])).join(',') + '}';
+    }
+    default:
+      throw new TypeError(`cannot JSON-encode a ${typeof value}`);
+  }
+}

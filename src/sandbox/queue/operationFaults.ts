@@ -1,0 +1,123 @@
+// Fault injection for the consumer (`POST /__sandbox/faults {"operations": {...}}`): a share of
+// operations failing retriably (2) or not (3), and rules by SKU. Decisions come from a seeded
+// PRNG drawn in processing order, so the same submissions under the same seed fail the same way.
+import { z } from 'zod';
+
+export const skuRuleSchema = z.object({
+  skuPattern: z.string().min(1),
+  status: z.union([z.literal(2), z.literal(3)]).default(3),
+  message: z.string().min(1).optional(),
+  errorCode: z.number().int().optional(),
+});
+
+export const operationFaultsSchema = z.object({
+  failRetriablyShare: z.number().min(0).max(1).default(0),
+  failShare: z.number().min(0).max(1).default(0),
+  seed: z.number().int().default(1),
+  skuRules: z.array(skuRuleSchema).default([]),
+}).refine((f) => f.failRetriablyShare + f.failShare <= 1, {
+  message: 'failRetriablyShare + failShare must not exceed 1',
+});
+
+export type OperationFaults = z.infer<typeof operationFaultsSchema>;
+export type SkuRule = z.infer<typeof skuRuleSchema>;
+
+export interface InjectedFailure {
+  status: 2 | 3;
+  message: string;
+  errorCode: number;
+}
+
+// A MySQL deadlock is the classic retriable failure (`DeadlockException`, SQLSTATE 40001, driver
+// code 1213); OperationProcessor stores the exception's message and code [inferred numbers].
+export const RETRIABLE_FAILURE_MESSAGE =
+  'SQLSTATE[40001]: Serialization failure: 1213 Deadlock found when trying to get lock; try restarting transaction';
+export const RETRIABLE_FAILURE_CODE = 1213;
+export const INJECTED_FAILURE_MESSAGE = 'Sandbox injected failure: the operation could not be processed.';
+
+/** mulberry32: tiny, fast and good enough to spread failures evenly. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+export class OperationFaultInjector {
+  private faults: OperationFaults;
+  private random: () => number;
+  private rules: { rule: SkuRule; regex: RegExp }[] = [];
+
+  constructor(faults?: Partial<OperationFaults>) {
+    this.faults = operationFaultsSchema.parse(faults ?? {});
+    this.random = mulberry32(this.faults.seed);
+    this.compile();
+  }
+
+  /** Replaces the rules and restarts the PRNG from the (new) seed. */
+  configure(faults: OperationFaults): void {
+    this.faults = faults;
+    this.random = mulberry32(faults.seed);
+    this.compile();
+  }
+
+  current(): OperationFaults {
+    return this.faults;
+  }
+
+  private compile(): void {
+    this.rules = this.faults.skuRules.map((rule) => ({ rule, regex: globToRegExp(rule.skuPattern) }));
+  }
+
+  /** The failure to inject for an operation touching these SKUs, if any. */
+  decide(skus: readonly string[]): InjectedFailure | undefined {
+    for (const { rule, regex } of this.rules) {
+      if (skus.some((sku) => regex.test(sku))) {
+        return {
+          status: rule.status,
+          message: rule.message ?? (rule.status === 2 ? RETRIABLE_FAILURE_MESSAGE : INJECTED_FAILURE_MESSAGE),
+          errorCode: rule.errorCode ?? (rule.status === 2 ? RETRIABLE_FAILURE_CODE : 0),
+        };
+      }
+    }
+    const { failRetriablyShare, failShare } = this.faults;
+    if (failRetriablyShare === 0 && failShare === 0) return undefined;
+    const draw = this.random();
+    if (draw < failRetriablyShare) return { status: 2, message: RETRIABLE_FAILURE_MESSAGE, errorCode: RETRIABLE_FAILURE_CODE };
+    if (draw < failRetriablyShare + failShare) return { status: 3, message: INJECTED_FAILURE_MESSAGE, errorCode: 0 };
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * SKUs an operation touches: a `sku` path value or top-level key, or `sku` inside the entity
+ * or inside entity lists (`sourceItems[].sku`), one level deep.
+ */
+export function skusOf(pathParams: Record<string, string>, item: unknown): string[] {
+  const skus = new Set<string>();
+  if (pathParams.sku !== undefined) skus.add(pathParams.sku);
+  const visit = (value: unknown, depth: number): void => {
+    if (Array.isArray(value)) {
+      if (depth <= 2) for (const entry of value) visit(entry, depth + 1);
+      return;
+    }
+    if (!isRecord(value)) return;
+    if (typeof value.sku === 'string') skus.add(value.sku);
+    if (depth < 2) for (const nested of Object.values(value)) visit(nested, depth + 1);
+  };
+  visit(item, 0);
+  return [...skus];
+}
