@@ -1,0 +1,283 @@
+// The submission journal: what was (about to be) sent in each bulk batch, so that
+//  - a crash between "sent" and "got the bulk_uuid" is noticed on the next start
+//    (`pendingBatches()`), and the batch can be checked and resubmitted instead of lost;
+//  - retry works at all: Magento drops the payload of successful operations and has no retry
+//    endpoint (contract §7), so `payloadsFor(bulkUuid, operationIds)` returns what was sent.
+//
+// Layout: one JSON-lines file per submission session (`submission-<ms>-<pid>-<n>.jsonl`) in the
+// folder the caller gives (the extension's globalStorageUri, the CLI's ~/.magento-rest/journal),
+// so two processes never append to the same file and pruning deletes whole old files.
+// Records are appended and fsync'd: a `batch` record *before* the request leaves, then `accepted`
+// (bulk_uuid, request_items) or `failed`. A torn last line (crash mid-write) is ignored: its
+// batch was never sent, because sending waits for the fsync.
+//
+// Never holds secrets: items, profile id, store, method and path only — no headers, no URLs.
+import { promises as fsp, type Dirent } from 'node:fs';
+import { join } from 'node:path';
+import { type Clock, systemClock } from '../ports';
+
+export interface BatchHeader {
+  /** Unique id of the batch: `<session>#<n>`. */
+  batchId: string;
+  at: number;
+  profileId: string;
+  storeCode: string;
+  method: string;
+  /** `/async/bulk/V1/products/bySku` */
+  path: string;
+  /** Index of the batch's first item in the whole submission. */
+  firstItemIndex: number;
+  itemCount: number;
+}
+
+export interface RequestItemStatus {
+  id: number;
+  data_hash?: string | null;
+  status: string;
+  error_message?: string;
+  error_code?: number | string;
+}
+
+export type BatchState = 'pending' | 'accepted' | 'failed' | 'resolved';
+
+export interface JournalBatch extends BatchHeader {
+  state: BatchState;
+  bulkUuid?: string;
+  requestItems?: RequestItemStatus[];
+  /** Failure message (HTTP status + Magento's message) for `failed`. */
+  error?: string;
+  /** The file this batch lives in (for payload reads). */
+  file: string;
+}
+
+type JournalRecord =
+  | ({ t: 'batch' } & BatchHeader & { items: unknown[] })
+  | { t: 'accepted'; batchId: string; at: number; bulkUuid: string; requestItems: RequestItemStatus[] }
+  | { t: 'failed'; batchId: string; at: number; error: string }
+  | { t: 'resolved'; batchId: string; at: number; note: string };
+
+export interface JournalOptions {
+  folder: string;
+  /** Total size cap of the journal folder (default 50 MB); oldest sessions are pruned first. */
+  maxBytes?: number;
+  /** Sessions older than this are pruned (default 60 days, Magento's bulk lifetime). */
+  maxAgeMs?: number;
+  clock?: Clock;
+  /** Skip fsync (tests of the hot path only; the default is to sync). */
+  durable?: boolean;
+}
+
+const FILE_PREFIX = 'submission-';
+const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+const DEFAULT_MAX_AGE_MS = 60 * 24 * 3600 * 1000;
+let sessionCounter = 0;
+
+export class JournalError extends Error {}
+
+/** An append handle for one submission session. */
+export class JournalSession {
+  private next = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private handle: fsp.FileHandle | undefined;
+  private closed = false;
+
+  constructor(readonly file: string, private readonly id: string, private readonly clock: Clock, private readonly durable: boolean) {}
+
+  /**
+   * Records a batch before it is sent. `itemsJson` is the batch body already serialised for the
+   * request (a JSON list), so the items are serialised once for both.
+   */
+  async recordBatch(header: Omit<BatchHeader, 'batchId' | 'at'>, itemsJson: string): Promise<string> {
+    const batchId = `${this.id}#${this.next++}`;
+    const head: BatchHeader = { batchId, at: this.clock.now(), ...header };
+    const line = `{"t":"batch",${JSON.stringify(head).slice(1, -1)},"items":${itemsJson}}\n`;
+    await this.append(line);
+    return batchId;
+  }
+
+  async recordAccepted(batchId: string, bulkUuid: string, requestItems: readonly RequestItemStatus[]): Promise<void> {
+    await this.append(JSON.stringify({ t: 'accepted', batchId, at: this.clock.now(), bulkUuid, requestItems }) + '\n');
+  }
+
+  async recordFailed(batchId: string, error: string): Promise<void> {
+    await this.append(JSON.stringify({ t: 'failed', batchId, at: this.clock.now(), error }) + '\n');
+  }
+
+  /** Appends in call order; each append is durable before its promise resolves. */
+  private append(line: string): Promise<void> {
+    const run = this.queue.then(async () => {
+      if (this.closed) throw new JournalError('the journal session is closed');
+      this.handle ??= await fsp.open(this.file, 'a', 0o600);
+      await this.handle.appendFile(line, 'utf8');
+      if (this.durable) await this.handle.datasync();
+    });
+    // Keep the chain alive after a failure so later records are still attempted.
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.closed = true;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}
+
+export class SubmissionJournal {
+  private readonly clock: Clock;
+  private readonly maxBytes: number;
+  private readonly maxAgeMs: number;
+  private readonly durable: boolean;
+
+  constructor(private readonly options: JournalOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+    this.durable = options.durable ?? true;
+  }
+
+  get folder(): string {
+    return this.options.folder;
+  }
+
+  /** Starts a session file; prunes old sessions first so the cap holds. */
+  async startSession(): Promise<JournalSession> {
+    await fsp.mkdir(this.options.folder, { recursive: true, mode: 0o700 });
+    await this.prune();
+    const id = `${this.clock.now()}-${process.pid}-${sessionCounter++}`;
+    return new JournalSession(join(this.options.folder, `${FILE_PREFIX}${id}.jsonl`), id, this.clock, this.durable);
+  }
+
+  /** Every batch in the journal, oldest first. */
+  async batches(): Promise<JournalBatch[]> {
+    const out: JournalBatch[] = [];
+    for (const file of await this.sessionFiles()) {
+      for (const batch of (await readSession(file)).values()) out.push(batch.meta);
+    }
+    return out;
+  }
+
+  /** Batches written but never confirmed: sent (or about to be) when the process stopped. */
+  async pendingBatches(): Promise<JournalBatch[]> {
+    return (await this.batches()).filter((b) => b.state === 'pending');
+  }
+
+  /** The items of a journalled batch (for resubmitting a pending one). */
+  async itemsOf(batchId: string): Promise<unknown[] | undefined> {
+    for (const file of await this.sessionFiles()) {
+      const batch = (await readSession(file)).get(batchId);
+      if (batch) return batch.items;
+    }
+    return undefined;
+  }
+
+  /**
+   * The payloads Magento had for these operation ids of a bulk (operation id = index in the
+   * request), for retry. Ids not in the journal are listed in `missing`.
+   */
+  async payloadsFor(bulkUuid: string, operationIds: readonly number[]): Promise<{ batch?: JournalBatch; payloads: Map<number, unknown>; missing: number[] }> {
+    for (const file of await this.sessionFiles()) {
+      for (const batch of (await readSession(file)).values()) {
+        if (batch.meta.bulkUuid !== bulkUuid) continue;
+        const payloads = new Map<number, unknown>();
+        const missing: number[] = [];
+        for (const id of operationIds) {
+          if (Number.isInteger(id) && id >= 0 && id < batch.items.length) payloads.set(id, batch.items[id]);
+          else missing.push(id);
+        }
+        return { batch: batch.meta, payloads, missing };
+      }
+    }
+    return { payloads: new Map(), missing: [...operationIds] };
+  }
+
+  /** Marks a pending batch as dealt with (checked, resubmitted or dismissed by the user). */
+  async resolve(batchId: string, note: string): Promise<void> {
+    for (const file of await this.sessionFiles()) {
+      if ((await readSession(file)).has(batchId)) {
+        const handle = await fsp.open(file, 'a', 0o600);
+        try {
+          await handle.appendFile(JSON.stringify({ t: 'resolved', batchId, at: this.clock.now(), note }) + '\n');
+          if (this.durable) await handle.datasync();
+        } finally {
+          await handle.close();
+        }
+        return;
+      }
+    }
+    throw new JournalError(`batch ${batchId} is not in the journal`);
+  }
+
+  /** Deletes sessions past the age limit, then the oldest until the folder is under the size cap. Pending batches are kept unless too old. */
+  async prune(): Promise<{ deleted: string[] }> {
+    const files = await this.sessionFiles();
+    const stats = await Promise.all(files.map(async (f) => ({ file: f, ...(await fsp.stat(f).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => ({ size: 0, mtimeMs: 0 }))) })));
+    let total = stats.reduce((sum, s) => sum + s.size, 0);
+    const deleted: string[] = [];
+    const now = this.clock.now();
+    for (const s of stats) {
+      const tooOld = now - s.mtimeMs > this.maxAgeMs;
+      if (!tooOld && total <= this.maxBytes) continue;
+      if (!tooOld) {
+        const batches = await readSession(s.file);
+        if ([...batches.values()].some((b) => b.meta.state === 'pending')) continue;
+      }
+      await fsp.rm(s.file, { force: true });
+      total -= s.size;
+      deleted.push(s.file);
+    }
+    return { deleted };
+  }
+
+  /** Session files oldest first (names sort by their millisecond timestamp). */
+  private async sessionFiles(): Promise<string[]> {
+    let entries: Dirent[];
+    try {
+      entries = await fsp.readdir(this.options.folder, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return entries
+      .filter((e) => e.isFile() && e.name.startsWith(FILE_PREFIX) && e.name.endsWith('.jsonl'))
+      .map((e) => e.name)
+      .sort((a, b) => sessionTime(a) - sessionTime(b) || a.localeCompare(b))
+      .map((name) => join(this.options.folder, name));
+  }
+}
+
+function sessionTime(name: string): number {
+  return Number(name.slice(FILE_PREFIX.length).split('-', 1)[0]) || 0;
+}
+
+async function readSession(file: string): Promise<Map<string, { meta: JournalBatch; items: unknown[] }>> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+  const batches = new Map<string, { meta: JournalBatch; items: unknown[] }>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let record: JournalRecord;
+    try {
+      record = JSON.parse(line) as JournalRecord;
+    } catch {
+      continue; // a torn write from a crash: that record's batch was never sent
+    }
+    if (record.t === 'batch') {
+      const { t: _t, items, ...header } = record;
+      batches.set(record.batchId, { meta: { ...header, state: 'pending', file }, items: Array.isArray(items) ? items : [] });
+      continue;
+    }
+    const batch = batches.get(record.batchId);
+    if (!batch) continue;
+    if (record.t === 'accepted') Object.assign(batch.meta, { state: 'accepted', bulkUuid: record.bulkUuid, requestItems: record.requestItems });
+    else if (record.t === 'failed') Object.assign(batch.meta, { state: 'failed', error: record.error });
+    else if (record.t === 'resolved' && batch.meta.state === 'pending') batch.meta.state = 'resolved';
+  }
+  return batches;
+}
