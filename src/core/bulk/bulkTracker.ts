@@ -124,6 +124,7 @@ export class BulkTracker implements Disposable {
   /** Problems found while reading the stored bulks (shown to the user once). */
   readonly loadWarnings: string[] = [];
   private writing: Promise<void> | undefined;
+  private backupWrite: Promise<void> | undefined;
   private dirty = false;
 
   constructor(deps: BulkTrackerDeps) {
@@ -147,7 +148,7 @@ export class BulkTracker implements Disposable {
     const envelope = storeSchema.safeParse(raw);
     if (!envelope.success || envelope.data.version > STORE_VERSION) {
       const backupKey = `${this.key}.unreadable`;
-      void this.store.update(backupKey, raw);
+      this.keepBackup(backupKey, raw);
       this.loadWarnings.push(
         !envelope.success
           ? `The stored list of tracked bulks is unreadable; it was kept under '${backupKey}' and tracking starts empty.`
@@ -163,10 +164,16 @@ export class BulkTracker implements Disposable {
     }
     if (rejected.length > 0) {
       const backupKey = `${this.key}.unreadable`;
-      void this.store.update(backupKey, rejected);
+      this.keepBackup(backupKey, rejected);
       this.loadWarnings.push(`${rejected.length} stored tracked bulk(s) were unreadable and set aside under '${backupKey}'; the other ${this.bulks.size} were restored.`);
     }
     for (const w of this.loadWarnings) this.logger.warn(w);
+  }
+
+  private keepBackup(key: string, value: unknown): void {
+    this.backupWrite = this.store.update(key, value).catch((error: unknown) => {
+      this.logger.error(`could not keep the unreadable tracked bulks under ${key}: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   onDidChange(listener: (event: BulkTrackerEvent) => void): Disposable {
@@ -348,6 +355,7 @@ export class BulkTracker implements Disposable {
 
   /** Resolves once everything changed so far is written. */
   async flush(): Promise<void> {
+    await this.backupWrite;
     while (this.writing) await this.writing;
   }
 
