@@ -144,12 +144,13 @@ function lintTopLevel(item: Record<string, unknown>, i: number, options: LintOpt
   if (properties) {
     const index = indexKeys(properties);
     const present = new Set<string>();
+    const unknown: LintIssue[] = [];
     for (const [key, value] of Object.entries(item)) {
       if (pathKeys.has(canonicalKey(key))) continue;
       const found = findProperty(index, key);
       if (!found) {
         // Top-level keys that are not service parameters are ignored by Magento (contract §6.1).
-        sink.add({ severity: 'warning', code: 'unknown-key', itemIndex: i, location: key, message: `item ${i + 1}: "${key}" is not a parameter of this route (${Object.keys(properties).join(', ')}); Magento ignores it` });
+        unknown.push({ severity: 'warning', code: 'unknown-key', itemIndex: i, location: key, message: `item ${i + 1}: "${key}" is not a parameter of this route (${Object.keys(properties).join(', ')}); Magento ignores it` });
         continue;
       }
       present.add(found.name);
@@ -160,16 +161,22 @@ function lintTopLevel(item: Record<string, unknown>, i: number, options: LintOpt
       const schema = properties[found.name];
       if (schema) lintValue(value, schema, key, i, options, sink, 0);
     }
+    let unwrapped = false;
+    const missing: LintIssue[] = [];
     for (const required of body?.required ?? []) {
       if (present.has(required)) continue;
       const wrapped = properties[required];
       const inner = wrapped ? resolveNode(wrapped, options.resolveRef) : undefined;
       if (inner?.properties && looksLike(item, inner.properties)) {
-        sink.add({ severity: 'error', code: 'missing-wrapper', itemIndex: i, location: required, message: `item ${i + 1} looks like a "${required}" object but is not wrapped: send {"${required}": {...}}` });
+        unwrapped = true;
+        missing.push({ severity: 'error', code: 'missing-wrapper', itemIndex: i, location: required, message: `item ${i + 1} looks like a "${required}" object but is not wrapped: send {"${required}": {...}}` });
       } else {
-        sink.add({ severity: 'error', code: 'missing-required', itemIndex: i, location: required, message: `item ${i + 1}: "${required}" is required` });
+        missing.push({ severity: 'error', code: 'missing-required', itemIndex: i, location: required, message: `item ${i + 1}: "${required}" is required` });
       }
     }
+    // An unwrapped entity explains its own "unknown" top-level keys: report the cause once.
+    if (!unwrapped) for (const issue of unknown) sink.add(issue);
+    for (const issue of missing) sink.add(issue);
   }
 
   for (const name of options.pathParamNames) {
