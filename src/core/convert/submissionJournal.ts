@@ -13,7 +13,7 @@
 //
 // Never holds secrets: items, profile id, store, method and path only — no headers, no URLs.
 import { promises as fsp, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type Clock, systemClock } from '../ports';
 
 export interface BatchHeader {
@@ -209,15 +209,19 @@ export class SubmissionJournal {
     throw new JournalError(`batch ${batchId} is not in the journal`);
   }
 
-  /** Deletes sessions past the age limit, then the oldest until the folder is under the size cap. Pending batches are kept unless too old. */
+  /**
+   * Deletes sessions older than the age limit (by their start time), then the oldest until the
+   * folder is under the size cap. Sessions with unresolved pending batches are kept unless too old.
+   */
   async prune(): Promise<{ deleted: string[] }> {
     const files = await this.sessionFiles();
-    const stats = await Promise.all(files.map(async (f) => ({ file: f, ...(await fsp.stat(f).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => ({ size: 0, mtimeMs: 0 }))) })));
+    const stats = await Promise.all(files.map(async (f) => ({ file: f, startedAt: sessionTime(basename(f)), size: await fsp.stat(f).then((s) => s.size, () => 0) })));
     let total = stats.reduce((sum, s) => sum + s.size, 0);
     const deleted: string[] = [];
     const now = this.clock.now();
-    for (const s of stats) {
-      const tooOld = now - s.mtimeMs > this.maxAgeMs;
+    // The newest session is kept whatever its size: it may be the one being written.
+    for (const s of stats.slice(0, -1).concat(stats.slice(-1).filter((l) => now - l.startedAt > this.maxAgeMs))) {
+      const tooOld = now - s.startedAt > this.maxAgeMs;
       if (!tooOld && total <= this.maxBytes) continue;
       if (!tooOld) {
         const batches = await readSession(s.file);
