@@ -98,14 +98,26 @@ function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-/** The normalised parameter string: sorted by key (a repeated key keeps its last value), `enc(k)=enc(v)` joined by `&`. */
-export function normalizeParameters(pairs: ReadonlyArray<readonly [string, string]>): string {
-  const byKey = new Map<string, string>();
-  for (const [k, v] of pairs) byKey.set(k, v);
-  return [...byKey.entries()]
-    .sort(([a], [b]) => compareBytes(a, b))
-    .map(([k, v]) => `${rfc3986Encode(k)}=${rfc3986Encode(v)}`)
-    .join('&');
+/**
+ * How a key that appears more than once is treated: Magento keeps only the last value (its
+ * parameters end up in a PHP array); RFC 5849 §3.4.1.3.2 keeps every pair, sorted by value.
+ */
+export type DuplicateKeys = 'last-wins' | 'rfc5849';
+
+/** The normalised parameter string: sorted by key, `enc(k)=enc(v)` joined by `&`. */
+export function normalizeParameters(pairs: ReadonlyArray<readonly [string, string]>, duplicates: DuplicateKeys = 'last-wins'): string {
+  let list: Array<[string, string]>;
+  if (duplicates === 'last-wins') {
+    const byKey = new Map<string, string>();
+    for (const [k, v] of pairs) byKey.set(k, v);
+    list = [...byKey.entries()].sort(([a], [b]) => compareBytes(a, b));
+  } else {
+    // RFC 5849 sorts the encoded names, then the encoded values.
+    list = pairs.map(([k, v]): [string, string] => [rfc3986Encode(k), rfc3986Encode(v)])
+      .sort(([ak, av], [bk, bv]) => compareBytes(ak, bk) || compareBytes(av, bv))
+      .map(([k, v]) => [rawUrlDecode(k), rawUrlDecode(v)]);
+  }
+  return list.map(([k, v]) => `${rfc3986Encode(k)}=${rfc3986Encode(v)}`).join('&');
 }
 
 /** The parameters Magento signs for this request: oauth params + query pairs + form-body fields. */
@@ -119,8 +131,8 @@ export function signedParameters(input: OAuth1SignInput, oauthParams: Record<str
   return pairs;
 }
 
-export function signatureBaseString(method: string, url: string, pairs: ReadonlyArray<readonly [string, string]>): string {
-  return [method.toUpperCase(), rfc3986Encode(normalizeSignatureUrl(url)), rfc3986Encode(normalizeParameters(pairs))].join('&');
+export function signatureBaseString(method: string, url: string, pairs: ReadonlyArray<readonly [string, string]>, duplicates: DuplicateKeys = 'last-wins'): string {
+  return [method.toUpperCase(), rfc3986Encode(normalizeSignatureUrl(url)), rfc3986Encode(normalizeParameters(pairs, duplicates))].join('&');
 }
 
 export function hmacSignature(method: OAuthSignatureMethod, baseString: string, consumerSecret: string, tokenSecret: string): string {
