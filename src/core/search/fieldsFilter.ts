@@ -252,7 +252,9 @@ function hasOnlyIntegerKeys(entries: PhpEntries): boolean {
 function renderPhpArray(entries: PhpEntries): Json {
   if (entries.every(([key], index) => key === String(index))) return entries.map(([, value]) => value);
   const out: Record<string, Json> = {};
-  for (const [key, value] of entries) out[key] = value;
+  for (const [key, value] of entries) {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 

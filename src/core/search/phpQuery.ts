@@ -91,9 +91,13 @@ interface ParsedVariableName {
  * the base name (PHP 8 behaviour). Returns undefined when PHP would drop the variable.
  */
 function parseVariableName(rawName: string): ParsedVariableName | undefined {
-  let name = rawName.replace(/^ +/, '');
+  const name = rawName.replace(/^ +/, '');
   const open = name.indexOf('[');
-  let baseRaw = open >= 0 ? name.slice(0, open) : name;
+  // Only the part before the first `[` is mangled (PHP 8 leaves the rest alone).
+  const mangle = (text: string): string => text.replace(/[ .]/g, '_');
+  let base = mangle(open >= 0 ? name.slice(0, open) : name);
+  // An empty name before the first `[` (or an empty name at all) drops the variable.
+  if (base.length === 0) return undefined;
   const segments: (string | undefined)[] = [];
   if (open >= 0) {
     let position = open;
@@ -101,23 +105,16 @@ function parseVariableName(rawName: string): ParsedVariableName | undefined {
       // `position` is at a `[`.
       const close = name.indexOf(']', position + 1);
       if (close < 0) {
-        if (segments.length === 0) {
-          // Not an index after all: the `[` becomes `_` and the rest stays in the base name.
-          baseRaw = name.slice(0, position) + '_' + name.slice(position + 1);
-          name = baseRaw;
-        }
-        // With indices already read, PHP stops at the unterminated part.
+        // Not an index after all: as the first bracket, the `[` becomes `_` and the rest is part
+        // of the base name; after indices were read, PHP stops at the unterminated part.
+        if (segments.length === 0) base = base + '_' + name.slice(position + 1);
         break;
       }
-      const inner = name.slice(position + 1, close);
-      segments.push(close === position + 1 ? undefined : inner);
+      segments.push(close === position + 1 ? undefined : name.slice(position + 1, close));
       if (name[close + 1] !== '[') break;
       position = close + 1;
     }
   }
-  // Only the base name is mangled; segments are kept verbatim.
-  let base = '';
-  for (const ch of baseRaw) base += ch === ' ' || ch === '.' ? '_' : ch;
   if (base.length === 0) return undefined;
   if (segments.length + 1 > PHP_MAX_INPUT_NESTING_LEVEL) return undefined;
   return { base, segments };
@@ -167,7 +164,11 @@ export function parsePhpQueryOrdered(query: string): PhpArray {
 export function phpArrayToObject(array: PhpArray): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of array) {
-    out[key] = value instanceof Map ? phpArrayToObject(value) : value;
+    // defineProperty: a `__proto__` key from a query must stay data, never a prototype.
+    Object.defineProperty(out, key, {
+      value: value instanceof Map ? phpArrayToObject(value) : value,
+      enumerable: true, writable: true, configurable: true,
+    });
   }
   return out;
 }

@@ -202,14 +202,18 @@ function asInt(value: PhpValue): number {
   return Number.isFinite(number) ? number : 0;
 }
 
+/** Filter::getConditionType() is `$value ?: 'eq'`: unset, "" and "0" (falsy in PHP) mean eq. */
+function defaultConditionType(value: string | undefined): string {
+  return value === undefined || value === '' || value === '0' ? 'eq' : value;
+}
+
 function bindFilter(node: PhpValue): SearchFilter {
   const bound = bindProperties(asArray(node), { field: 'field', value: 'value', condition_type: 'condition_type' }, 'Magento\\Framework\\Api\\Filter');
   const value = asString(bound.get('value'), true);
   const filter: SearchFilter = {
     field: asString(bound.get('field'), false),
     value: value ?? '',
-    // Filter::getConditionType() answers 'eq' when none (or an empty one) was set.
-    conditionType: asString(bound.get('condition_type'), true) || 'eq',
+    conditionType: defaultConditionType(asString(bound.get('condition_type'), true)),
   };
   if (value === undefined) filter.valueAbsent = true;
   return filter;
