@@ -11,7 +11,11 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // Authorization: OAuth k="v", ... as a raw header line (OAuth values are quoted: up to end of line)
   [/(authorization\s*[:=]\s*)(bearer|oauth|basic)\s+[^\r\n]+/gi, `$1$2 ${MASK}`],
   [/\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g, `Bearer ${MASK}`],
-  [/(oauth_(?:signature|token|consumer_key|nonce)=)("?)[^",&\s]+/gi, `$1$2${MASK}`],
+  [/(oauth_(?:signature|token_secret|token|consumer_key|consumer_secret|nonce|verifier)=)("?)[^",&\s]+/gi, `$1$2${MASK}`],
+  // JWTs (Magento 2.4.4+ admin/customer tokens) wherever they appear, e.g. echoed in a URL or body.
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, MASK],
+  // Unquoted form/query/env style: password=..., otp=..., MAGENTO_PASSWORD=..., tfaToken=...
+  [/(\b(?:[A-Z_]*_)?(?:password|passwd|otp|otp_secret|tfaToken|access_token|access_token_secret|consumer_secret|token_secret)=)(?!")[^&\s"]+/gi, `$1${MASK}`],
   [/("?(?:password|passwd|otp|token|access_token|accessToken|access_token_secret|accessTokenSecret|consumer_secret|consumerSecret|token_secret|tokenSecret|secret)"?\s*[:=]\s*)"[^"]*"/gi, `$1"${MASK}"`],
   [/(redis(?:s)?:\/\/[^:@/\s]*:)[^@/\s]+@/gi, `$1${MASK}@`],
 ];
