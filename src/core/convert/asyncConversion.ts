@@ -245,7 +245,9 @@ export function convertRequest(catalog: RouteCatalog, request: SyncRequest, targ
       if (missing.length > 0) {
         issues.push({ severity: 'error', code: 'missing-path-value', itemIndex: i, message: `item ${i + 1} has no ${missing.map((m) => `"${m}"`).join(', ')} for the async URL` });
       }
-      requests.push(clean({ method: route.method, path: '/async' + fillTemplate(route.pathTemplate, values), ...base, body: items[i], firstItemIndex: i, itemCount: 1 }));
+      // A concrete path is kept byte for byte (its encoding, a `{{variable}}` segment); only placeholders are filled.
+      const path = route.valuesFromItems.length === 0 && routeKind(request.path) === 'sync' ? request.path : fillTemplate(route.pathTemplate, values);
+      requests.push(clean({ method: route.method, path: '/async' + path, ...base, body: items[i], firstItemIndex: i, itemCount: 1 }));
     }
   } else {
     const path = '/async/bulk' + route.bulkTemplate;
