@@ -9,11 +9,11 @@ const HOUR = 3600_000;
 const MIN = 60_000;
 
 function spec(scheduler: ManualScheduler, overrides: Partial<TokenSpec> = {}, lifetimeMs = HOUR): TokenSpec & { fetched: number } {
-  const s = {
+  const s: TokenSpec & { fetched: number } = {
     fingerprint: 'fp-1',
     encryptionSecret: 'admin-password',
     fetched: 0,
-    fetch: () => {
+    fetch: (): Promise<{ token: string; expiresAt: number }> => {
       s.fetched++;
       return Promise.resolve({ token: `token-${s.fetched}`, expiresAt: scheduler.now() + lifetimeMs });
     },
