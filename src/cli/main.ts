@@ -4,7 +4,7 @@ import { CliUsageError, type CliCommand, type CliIo } from './cliTypes';
 
 /** Each command lives in its own file under ./commands and registers one line here. */
 const commands: Record<string, () => Promise<CliCommand>> = {
-  convert: async () => (await import('./commands/convert')).command,
+  convert: async () => (await import('./commands/convert.js')).command,
 };
 
 function usage(): string {
