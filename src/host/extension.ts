@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { HostContext } from './hostContext';
 import { createOutputChannelLogger } from './outputChannelLogger';
+import { registerRequestBuilder } from './requestBuilder/registerRequestBuilder';
 
 let host: HostContext | undefined;
 
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   host.registerCommand('magentoWorkbench.log.show', () => output.show(true));
 
   // Features register here, one line each (see README "How to add a command").
+  registerRequestBuilder(host);
 
   logger.info(`activated (VS Code ${vscode.version})`);
 }

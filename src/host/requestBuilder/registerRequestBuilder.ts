@@ -1,0 +1,142 @@
+// Wires the request builder into VS Code: the "Open Request Builder" command (one panel per
+// request), the serializer that restores panels after a reload, the file-backed schema cache
+// and output folders under globalStorage, and history in globalState.
+import * as vscode from 'vscode';
+import { mkdirSync } from 'node:fs';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock, type KeyValueStore } from '../../core/ports';
+import { RequestHistory } from '../../core/history/requestHistory';
+import { RequestBuilderService, type BuilderProfileSource, type SchemaStore } from '../../core/requestBuilder/requestBuilderService';
+import { MagentoSchemaView } from '../../core/requestBuilder/magentoSchemaView';
+import { requestDraftSchema, emptyDraft, type RequestDraft } from '../../protocol/requestBuilderProtocol';
+import { type HostContext } from '../hostContext';
+import { ConfiguredProfileSource } from './builderProfiles';
+import { REQUEST_BUILDER_VIEW_TYPE, RequestBuilderPanel, webviewOptions } from './requestBuilderPanel';
+
+export const OPEN_REQUEST_BUILDER_COMMAND = 'magentoWorkbench.requestBuilder.open';
+/** Convert's command, called with the built request when registered (see the convert issue). */
+export const CONVERT_COMMANDS = ['magentoWorkbench.convert.fromRequest', 'magentoWorkbench.convert.toAsync', 'magentoWorkbench.convert.request'];
+
+/** Returned by the open command so in-process tests can drive a panel through its message handler. */
+export interface RequestBuilderPanelHandle {
+  readonly panel: RequestBuilderPanel;
+  /** Replaces the profile source (tests point it at a sandbox store). */
+  useProfileSource(source: BuilderProfileSource): void;
+}
+
+class SwitchableProfileSource implements BuilderProfileSource {
+  constructor(public current: BuilderProfileSource) {}
+  list() { return this.current.list(); }
+  transport(profileId: string) { return this.current.transport(profileId); }
+}
+
+function fileSafe(id: string): string {
+  return id.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+export function registerRequestBuilder(host: HostContext): void {
+  const context = host.extension;
+  const logger = host.logger.child('requestBuilder');
+  const storageRoot = context.globalStorageUri.fsPath;
+  const schemaDir = join(storageRoot, 'requestBuilder', 'schemas');
+  const outputDir = join(storageRoot, 'requestBuilder', 'responses');
+
+  const configured = host.register(new ConfiguredProfileSource({
+    get: async (key) => context.secrets.get(key),
+    store: async (key, value) => context.secrets.store(key, value),
+    delete: async (key) => context.secrets.delete(key),
+  }, logger));
+  const profiles = new SwitchableProfileSource(configured);
+
+  const schemaStore: SchemaStore = {
+    async read(profileId) {
+      try {
+        const text = await readFile(join(schemaDir, `${fileSafe(profileId)}.json`), 'utf8');
+        return JSON.parse(text) as { json: unknown; fetchedAt: number };
+      } catch {
+        return undefined;
+      }
+    },
+    async write(profileId, json, fetchedAt) {
+      await mkdir(schemaDir, { recursive: true });
+      await writeFile(join(schemaDir, `${fileSafe(profileId)}.json`), JSON.stringify({ fetchedAt, json }));
+    },
+  };
+  let fileCounter = 0;
+  const newOutputFile = (prefix: string, extension: string): string => {
+    mkdirSync(outputDir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return join(outputDir, `${prefix}-${stamp}-${fileCounter++}.${extension}`);
+  };
+  const globalState: KeyValueStore = { get: (key) => context.globalState.get(key), update: (key, value) => Promise.resolve(context.globalState.update(key, value)) };
+  const history = new RequestHistory(globalState, systemClock);
+  const largeBodyThreshold = vscode.workspace.getConfiguration('magentoWorkbench.requestBuilder').get<number>('largeBodyThresholdMB', 2);
+  const service = new RequestBuilderService({
+    profiles,
+    schemaStore,
+    parseSchema: (json) => MagentoSchemaView.parse(json),
+    history,
+    outputs: { largeBodyFile: (ext) => newOutputFile('response', ext), fetchAllFile: (ext) => newOutputFile('all-pages', ext) },
+    clock: systemClock,
+    logger,
+    largeBodyThresholdBytes: Math.max(0.1, largeBodyThreshold) * 1024 * 1024,
+  });
+
+  const panels = new Set<RequestBuilderPanel>();
+  const activeProfileId = (): string | undefined => {
+    const configuredId = vscode.workspace.getConfiguration('magentoWorkbench').get<string>('activeProfile');
+    const list = profiles.list();
+    return list.find((p) => p.id === configuredId)?.id ?? list[0]?.id;
+  };
+  const convertCommand = async (): Promise<string | undefined> => {
+    const commands = await vscode.commands.getCommands(true);
+    return CONVERT_COMMANDS.find((c) => commands.includes(c));
+  };
+
+  const attach = (webviewPanel: vscode.WebviewPanel, draft?: RequestDraft): RequestBuilderPanel => {
+    const panel = new RequestBuilderPanel(webviewPanel, {
+      extensionUri: context.extensionUri,
+      service,
+      history,
+      logger,
+      convertCommand,
+      activeProfileId,
+      openInNewPanel: (d) => open(d),
+      onDidDispose: (p) => panels.delete(p),
+    }, draft);
+    panels.add(panel);
+    return panel;
+  };
+
+  const open = (draft?: RequestDraft): RequestBuilderPanel => {
+    const webviewPanel = vscode.window.createWebviewPanel(REQUEST_BUILDER_VIEW_TYPE, 'Request Builder', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+    return attach(webviewPanel, draft);
+  };
+
+  host.registerCommand(OPEN_REQUEST_BUILDER_COMMAND, (arg?: unknown): RequestBuilderPanelHandle => {
+    // Called from a `.http` request (Convert's CodeLens) with a draft, or from the palette without.
+    const parsed = arg === undefined ? undefined : requestDraftSchema.safeParse({ ...emptyDraft(), ...(arg as object) });
+    if (parsed && !parsed.success) logger.warn(`open: ignoring an invalid draft argument: ${parsed.error.message}`);
+    const panel = open(parsed?.success ? parsed.data : undefined);
+    return { panel, useProfileSource: (source) => { profiles.current = source; panel.refreshProfiles(); } };
+  });
+
+  host.register(
+    vscode.window.registerWebviewPanelSerializer(REQUEST_BUILDER_VIEW_TYPE, {
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
+        // The webview's own saved state holds the draft; anything unreadable restores an empty panel.
+        const draft = requestDraftSchema.safeParse((state as { draft?: unknown } | undefined)?.draft);
+        attach(webviewPanel, draft.success ? draft.data : undefined);
+      },
+    }),
+  );
+  host.register(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('magentoWorkbench.profiles') || event.affectsConfiguration('magentoWorkbench.activeProfile')) {
+        for (const panel of panels) panel.refreshProfiles();
+      }
+    }),
+  );
+  host.register({ dispose: () => { for (const panel of [...panels]) panel.dispose(); } });
+}

@@ -1,0 +1,292 @@
+// One request builder panel: a webview that speaks requestBuilderProtocol. Every inbound
+// message is validated (invalid ones are logged and dropped); nothing is posted before the
+// webview says `ready`; the panel's draft lives here (the host owns the truth) and in the
+// webview's own state, so a hidden or reloaded panel rebuilds itself without
+// retainContextWhenHidden.
+import * as vscode from 'vscode';
+import { type Logger } from '../../core/ports';
+import {
+  parseWebviewMessage,
+  emptyDraft,
+  type HostMessage,
+  type RequestDraft,
+  type RequestMethod,
+  type RequestParams,
+  type RequestResult,
+  type WebviewMessage,
+  type WebviewRequest,
+} from '../../protocol/requestBuilderProtocol';
+import { RequestBuilderError, type RequestBuilderService } from '../../core/requestBuilder/requestBuilderService';
+import { appendHttpRequest } from '../../core/export/httpFileExport';
+import { type RequestHistory } from '../../core/history/requestHistory';
+import { createNonce, requestBuilderHtml } from './webviewHtml';
+
+export const REQUEST_BUILDER_VIEW_TYPE = 'magentoWorkbench.requestBuilder';
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  service: RequestBuilderService;
+  history: RequestHistory;
+  logger: Logger;
+  /** Command id of Convert's "convert to async/bulk", when that feature registered one. */
+  convertCommand: () => Promise<string | undefined>;
+  activeProfileId: () => string | undefined;
+  openInNewPanel: (draft: RequestDraft) => void;
+  onDidDispose: (panel: RequestBuilderPanel) => void;
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    // Only what the page loads: the bundle and the stylesheet. Never the whole extension folder.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+export class RequestBuilderPanel implements vscode.Disposable {
+  private ready = false;
+  private draft: RequestDraft;
+  private readonly jobs = new Map<string, AbortController>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly postListeners = new Set<(message: HostMessage) => void>();
+  private disposed = false;
+
+  constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, draft?: RequestDraft) {
+    this.draft = draft ?? { ...emptyDraft(), ...(deps.activeProfileId() ? { profileId: deps.activeProfileId() } : {}) };
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'magento-activity.svg');
+    this.updateTitle();
+    this.render();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.handleMessage(raw)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  /** Current draft (what the panel would send). */
+  get currentDraft(): RequestDraft {
+    return this.draft;
+  }
+
+  private render(): void {
+    this.ready = false;
+    const webview = this.panel.webview;
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview', 'requestBuilder.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'requestBuilder.css'));
+    webview.html = requestBuilderHtml(webview, script, style, createNonce());
+  }
+
+  /** Listens to every message posted to the webview (tests observe the panel through this). */
+  onDidPost(listener: (message: HostMessage) => void): vscode.Disposable {
+    this.postListeners.add(listener);
+    return new vscode.Disposable(() => this.postListeners.delete(listener));
+  }
+
+  private post(message: HostMessage): void {
+    if (this.disposed) return;
+    for (const listener of this.postListeners) listener(message);
+    if (!this.ready) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** Replaces the draft (history entry, `.http` request) and tells the webview. */
+  setDraft(draft: RequestDraft): void {
+    this.draft = draft;
+    this.updateTitle();
+    this.post({ type: 'setDraft', draft });
+  }
+
+  /** Pushes fresh profile summaries (profiles edited elsewhere). */
+  refreshProfiles(): void {
+    this.post({ type: 'profiles', profiles: this.deps.service.profiles(), ...(this.deps.activeProfileId() ? { activeProfileId: this.deps.activeProfileId() } : {}) });
+  }
+
+  private updateTitle(): void {
+    const path = this.draft.pathTemplate.trim();
+    this.panel.title = path ? `${this.draft.method} ${path}` : 'Request Builder';
+  }
+
+  /** The single entry point for webview messages (also the test hook). */
+  async handleMessage(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.deps.logger.warn(`dropped an invalid webview message: ${parsed.error}`);
+      return;
+    }
+    const message: WebviewMessage = parsed.message;
+    if (message.type === 'request') {
+      await this.handleRequest(message);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({
+          type: 'init',
+          draft: this.draft,
+          profiles: this.deps.service.profiles(),
+          ...(this.deps.activeProfileId() ? { activeProfileId: this.deps.activeProfileId() } : {}),
+          history: this.draft.profileId ? this.deps.history.list(this.draft.profileId) : [],
+          convertAvailable: (await this.deps.convertCommand()) !== undefined,
+          largeBodyThresholdBytes: this.deps.service.largeBodyThresholdBytes,
+        });
+        return;
+      case 'draftChanged':
+        this.draft = message.draft;
+        this.updateTitle();
+        return;
+      case 'selectProfile':
+        this.draft = { ...this.draft, profileId: message.profileId };
+        this.post({ type: 'history', history: this.deps.history.list(message.profileId) });
+        return;
+      case 'cancel':
+        this.jobs.get(message.jobId)?.abort();
+        return;
+      case 'openHistoryEntry': {
+        const profileId = this.draft.profileId;
+        const entry = profileId ? this.deps.history.find(profileId, message.entryId) : undefined;
+        if (!entry) {
+          void vscode.window.showWarningMessage('That history entry is gone (history keeps the last requests only).');
+          return;
+        }
+        if (message.inNewPanel) this.deps.openInNewPanel(entry.draft);
+        else this.setDraft(entry.draft);
+        return;
+      }
+      case 'clearHistory':
+        await this.deps.history.clear(message.profileId);
+        this.post({ type: 'history', history: [] });
+        return;
+      case 'manageProfiles': {
+        const commands = await vscode.commands.getCommands(true);
+        const manage = ['magentoWorkbench.profile.add', 'magentoWorkbench.profiles.manage', 'magentoWorkbench.profile.manage'].find((c) => commands.includes(c));
+        if (manage) await vscode.commands.executeCommand(manage);
+        else await vscode.commands.executeCommand('workbench.action.openSettings', 'magentoWorkbench.profiles');
+        return;
+      }
+    }
+  }
+
+  private async handleRequest(message: WebviewRequest): Promise<void> {
+    const controller = new AbortController();
+    this.jobs.set(message.id, controller);
+    try {
+      const result = await this.execute(message, controller.signal);
+      this.post({ type: 'reply', id: message.id, ok: true, result });
+    } catch (error) {
+      const hint = error instanceof RequestBuilderError ? error.hint : (error as { hint?: unknown }).hint;
+      const text = error instanceof Error ? error.message : String(error);
+      this.deps.logger.warn(`${message.method} failed: ${text}`);
+      this.post({ type: 'reply', id: message.id, ok: false, error: { message: text, ...(typeof hint === 'string' ? { hint } : {}) } });
+    } finally {
+      this.jobs.delete(message.id);
+    }
+  }
+
+  private async execute(message: WebviewRequest, signal: AbortSignal): Promise<RequestResult<RequestMethod>> {
+    const service = this.deps.service;
+    switch (message.method) {
+      case 'loadSchema': {
+        const p = message.params as RequestParams<'loadSchema'>;
+        return service.loadSchema(p.profileId, p.refresh ?? false);
+      }
+      case 'describeOperation': {
+        const p = message.params as RequestParams<'describeOperation'>;
+        return service.describeOperation(p.profileId, p.method, p.pathTemplate);
+      }
+      case 'send': {
+        const p = message.params as RequestParams<'send'>;
+        this.draft = p.draft;
+        this.updateTitle();
+        const result = await service.send(p.draft, signal);
+        if (result.body.kind === 'file') {
+          // Large bodies open in an editor, never in the webview (VS Code pages large files itself).
+          void vscode.window.showTextDocument(vscode.Uri.file(result.body.path), { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+        }
+        if (p.draft.profileId) this.post({ type: 'history', history: this.deps.history.list(p.draft.profileId) });
+        return result;
+      }
+      case 'fetchAllPages': {
+        const p = message.params as RequestParams<'fetchAllPages'>;
+        const controller = new AbortController();
+        signal.addEventListener('abort', () => controller.abort());
+        this.jobs.set(p.jobId, controller);
+        try {
+          const result = await service.fetchAllPages(p.draft, p.format, (progress) => {
+            this.post({ type: 'fetchAllProgress', jobId: p.jobId, pages: progress.pages, items: progress.items, ...(progress.totalCount !== undefined ? { totalCount: progress.totalCount } : {}) });
+          }, controller.signal);
+          void vscode.window.showInformationMessage(`${result.cancelled ? 'Cancelled after' : 'Fetched'} ${result.items} items in ${result.pages} pages → ${result.path}`, 'Open').then((choice) => {
+            if (choice === 'Open') void vscode.window.showTextDocument(vscode.Uri.file(result.path));
+          });
+          return result;
+        } finally {
+          this.jobs.delete(p.jobId);
+        }
+      }
+      case 'exportCurl': {
+        const p = message.params as RequestParams<'exportCurl'>;
+        if (p.revealSecrets) {
+          const confirm = await vscode.window.showWarningMessage('Copy the cURL command WITH the credentials (token or OAuth signature) to the clipboard?', { modal: true }, 'Copy with credentials');
+          if (confirm !== 'Copy with credentials') return { curl: await service.curl(p.draft, false), copied: false };
+          // The unmasked command goes to the clipboard only; the webview gets the masked one.
+          await vscode.env.clipboard.writeText(await service.curl(p.draft, true));
+          return { curl: await service.curl(p.draft, false), copied: true };
+        }
+        const curl = await service.curl(p.draft, false);
+        await vscode.env.clipboard.writeText(curl);
+        return { curl, copied: true };
+      }
+      case 'saveHttpFile': {
+        const p = message.params as RequestParams<'saveHttpFile'>;
+        const request = service.httpRequest(p.draft);
+        const target = await vscode.window.showSaveDialog({ filters: { 'HTTP requests': ['http', 'rest'] }, saveLabel: 'Save request', title: 'Save as .http (appends when the file exists)' });
+        if (!target) return {};
+        let existing = '';
+        try {
+          existing = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+        } catch {
+          existing = '';
+        }
+        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(appendHttpRequest(existing, request)));
+        void vscode.window.showTextDocument(target, { preview: false });
+        return { path: target.fsPath };
+      }
+      case 'convertToAsync': {
+        const p = message.params as RequestParams<'convertToAsync'>;
+        const command = await this.deps.convertCommand();
+        if (!command) return { started: false, message: 'Async/bulk conversion is not available in this build.' };
+        const { built, profile } = service.build(p.draft);
+        await vscode.commands.executeCommand(command, {
+          method: built.method,
+          path: built.path,
+          storeCode: built.storeCode,
+          query: built.query,
+          body: built.body,
+          profileId: profile.id,
+          httpText: service.httpText(p.draft),
+        });
+        return { started: true, message: 'Opened in the async/bulk converter.' };
+      }
+      case 'openFile': {
+        const p = message.params as RequestParams<'openFile'>;
+        await vscode.window.showTextDocument(vscode.Uri.file(p.path), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        return { opened: true };
+      }
+    }
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const job of this.jobs.values()) job.abort();
+    this.jobs.clear();
+    this.postListeners.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+    this.deps.onDidDispose(this);
+  }
+}
