@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { HostContext } from './hostContext';
 import { createOutputChannelLogger } from './outputChannelLogger';
+import { registerBulkOperations } from './bulk/registerBulkOperations';
 import { registerRequestBuilder } from './requestBuilder/registerRequestBuilder';
 
 let host: HostContext | undefined;
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   host.registerCommand('magentoWorkbench.log.show', () => output.show(true));
 
   // Features register here, one line each (see README "How to add a command").
+  registerBulkOperations(host);
   registerRequestBuilder(host);
 
   logger.info(`activated (VS Code ${vscode.version})`);

@@ -120,7 +120,8 @@ export class BulkTracker implements Disposable {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly key: string;
-  readonly stuckThresholdMs: number;
+  /** Settable: the host applies the `magentoWorkbench.bulk.stuckAfterSeconds` setting live. */
+  stuckThresholdMs: number;
   /** Problems found while reading the stored bulks (shown to the user once). */
   readonly loadWarnings: string[] = [];
   private writing: Promise<void> | undefined;
