@@ -2,7 +2,15 @@
 // bulk status routes, the queue consumer, the latency model, --schema FILE routes).
 // Owners add one entry each; the order is the order of installation.
 import type { SandboxApp } from './app';
+import { installAsync } from './async/asyncPlugin';
+import { installSchemaFile } from './schemaFile/schemaFileRoutes';
 
 export type SandboxPlugin = (app: SandboxApp) => void | Promise<void>;
 
-export const sandboxPlugins: SandboxPlugin[] = [];
+export const sandboxPlugins: SandboxPlugin[] = [
+  (app) => {
+    installAsync(app);
+  },
+  // Last: it adds only the routes of the file that nothing above serves natively.
+  installSchemaFile,
+];

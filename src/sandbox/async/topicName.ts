@@ -1,10 +1,5 @@
-// Queue topic names and operation messages for async/bulk routes (contract §6.2, §6.4).
-
-/** `async.` + service interface lower-cased with `\` → `.` + method + HTTP verb, all lower-case. */
-export function asyncTopicName(serviceInterface: string, serviceMethod: string, httpMethod: string): string {
-  const service = serviceInterface.replace(/^\\+/, '').replace(/\\/g, '.').toLowerCase();
-  return `async.${service}.${serviceMethod.toLowerCase()}.${httpMethod.toLowerCase()}`;
-}
+// Bulk descriptions and operation result messages for async/bulk routes (contract §6.2, §6.4).
+// The topic name itself comes from `topicName(route)` in routing/routeTypes.ts.
 
 /** The bulk `description` Magento stores for an async/bulk request. */
 export function bulkDescription(topicName: string): string {

@@ -140,6 +140,8 @@ export class OperationStore<P> {
 
   /** Records the consumer's verdict (`OperationProcessor`): success drops `serialized_data`. */
   complete(op: StoredOperation<P>, outcome: OperationOutcome): void {
+    // An operation finishing after a reset belongs to data that no longer exists.
+    if (this.bulks.get(op.bulkUuid)?.operations[op.id] !== op) return;
     this.counts[op.status] -= 1;
     op.status = outcome.status;
     this.counts[op.status] += 1;

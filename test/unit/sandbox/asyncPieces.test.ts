@@ -2,7 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { phpJsonEncode, phpJsonNumber } from '../../../src/sandbox/async/phpJson';
-import { asyncTopicName, bulkDescription, serviceSuccessMessage } from '../../../src/sandbox/async/topicName';
+import { bulkDescription, serviceSuccessMessage } from '../../../src/sandbox/async/topicName';
+import { topicName, type SyncRoute } from '../../../src/sandbox/routing/routeTypes';
 import { bulkItemParams, matchBulkRoute, routeParamNames, snakeCase, toBulkPath } from '../../../src/sandbox/async/bulkRoutes';
 import { buildSerializedData, dataHash, newBulkUuid } from '../../../src/sandbox/async/serializedData';
 
@@ -33,9 +34,11 @@ describe('phpJsonEncode', () => {
 
 describe('topic names', () => {
   test('contract examples', () => {
-    assert.equal(asyncTopicName('Magento\\Catalog\\Api\\ProductRepositoryInterface', 'save', 'POST'), 'async.magento.catalog.api.productrepositoryinterface.save.post');
-    assert.equal(asyncTopicName('Magento\\Catalog\\Api\\ProductRepositoryInterface', 'save', 'PUT'), 'async.magento.catalog.api.productrepositoryinterface.save.put');
-    assert.equal(asyncTopicName('Magento\\Customer\\Api\\AccountManagementInterface', 'createAccount', 'POST'), 'async.magento.customer.api.accountmanagementinterface.createaccount.post');
+    const route = (className: string, method: string, verb: SyncRoute['method']): SyncRoute =>
+      ({ method: verb, path: '/V1/x', service: { className, name: 'x', method } }) as SyncRoute;
+    assert.equal(topicName(route('Magento\\Catalog\\Api\\ProductRepositoryInterface', 'save', 'POST')), 'async.magento.catalog.api.productrepositoryinterface.save.post');
+    assert.equal(topicName(route('Magento\\Catalog\\Api\\ProductRepositoryInterface', 'save', 'PUT')), 'async.magento.catalog.api.productrepositoryinterface.save.put');
+    assert.equal(topicName(route('Magento\\Customer\\Api\\AccountManagementInterface', 'createAccount', 'POST')), 'async.magento.customer.api.accountmanagementinterface.createaccount.post');
     assert.equal(bulkDescription('async.x.y.post'), 'Topic async.x.y.post');
   });
   test('success message names the implementation class interceptor', () => {

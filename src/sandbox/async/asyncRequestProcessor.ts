@@ -1,0 +1,174 @@
+// AsynchronousRequestProcessor and its bulk twin (contract §6.1–§6.4): validate every item the way
+// the sync route would, then store one bulk with one open operation per item and answer 202.
+// Nothing runs here; the consumer replays each operation through the sync handler later.
+import { isAllowed, type Caller } from '../auth/caller';
+import { MESSAGES, WebapiError, badRequest, inputError, notAuthorized, requiredField } from '../errors';
+import { bindRouteInput, camelToSnake } from '../routing/inputBinding';
+import { type RouteTable } from '../routing/routeTable';
+import { topicName, type SyncRoute } from '../routing/routeTypes';
+import { type StoreView } from '../stores';
+import { type OperationStore } from '../queue/operationStore';
+import { bulkItemParams, matchBulkRoute, routeParamNames } from './bulkRoutes';
+import { buildSerializedData, dataHash, newBulkUuid } from './serializedData';
+import { bulkDescription } from './topicName';
+
+/** What the consumer needs to replay an operation; kept beside the stored row, never rendered. */
+export interface OperationPayload {
+  route: SyncRoute;
+  /** Bound service-method parameters (camelCase), exactly what the sync handler receives. */
+  params: Record<string, unknown>;
+  pathParams: Record<string, string>;
+  /** The item as stored in `meta_information` (used for SKU fault rules). */
+  item: unknown;
+  store: StoreView;
+  caller: Caller;
+}
+
+export interface AcceptedBody {
+  bulk_uuid: string;
+  request_items: { id: number; data_hash: string; status: 'accepted' }[];
+  errors: false;
+}
+
+export interface AsyncRequest {
+  method: string;
+  /** The path after `/async` or `/async/bulk`, e.g. `/V1/products/bySku`. */
+  path: string;
+  /**
+   * Single: the request data as the sync route would bind it (body + query). Bulk: the decoded
+   * body (undefined when the request had none).
+   */
+  body: unknown;
+  store: StoreView;
+  /** RequestValidator::checkPermissions for the matched route: returns the caller or throws 401. */
+  authorize(route: SyncRoute): Caller;
+}
+
+export interface AsyncProcessorDeps {
+  routes: RouteTable;
+  operations: OperationStore<OperationPayload>;
+  now(): number;
+}
+
+/** Message of the 2025+ bulk body check (`Asynchronous\InputParamsResolver`) [test]. */
+export const BULK_BODY_NOT_LIST = 'Request body must be an array';
+
+// Async customer creation with a group needs this on top of the route's ACL
+// (AsyncRequestCustomerGroupAuthorization) [code].
+const CUSTOMER_GROUP_RESOURCE = 'Magento_Customer::manage';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The body as PHP sees a list: a JSON array, or an object whose keys are exactly "0".."n-1"
+ * (json_decode gives the same PHP array for both; `{}` is the empty list). Anything else is not a list.
+ */
+function asPhpList(body: unknown): unknown[] | undefined {
+  if (Array.isArray(body)) return body;
+  if (!isRecord(body)) return undefined;
+  const keys = Object.keys(body);
+  if (!keys.every((k, i) => k === String(i))) return undefined;
+  return keys.map((k) => body[k]);
+}
+
+function asInput(body: unknown): Record<string, unknown> {
+  return isRecord(body) ? body : {};
+}
+
+/**
+ * The item as `meta_information` stores it: the body merged with the path values (array_merge, as
+ * the sync resolver merges request params) and, for PUT, the path id forced into the entity.
+ */
+function metaItem(route: SyncRoute, method: string, body: unknown, pathParams: Record<string, string>): unknown {
+  const merged: Record<string, unknown> = { ...asInput(body), ...pathParams };
+  if (method === 'PUT') {
+    for (const [pathName, target] of Object.entries(route.pathOverrides ?? {})) {
+      const pathValue = pathParams[pathName];
+      const entityKey = Object.keys(merged).find((k) => k === target.param || camelToSnake(target.param) === k);
+      const entity = entityKey === undefined ? undefined : merged[entityKey];
+      if (pathValue === undefined || entityKey === undefined || !isRecord(entity)) continue;
+      const existing = Object.keys(entity).find((k) => k === target.field || camelToSnake(k) === target.field);
+      merged[entityKey] = { ...entity, [existing ?? target.field]: pathValue };
+    }
+  }
+  return merged;
+}
+
+function checkCustomerGroup(route: SyncRoute, params: Record<string, unknown>, caller: Caller): void {
+  if (route.service.className !== 'Magento\\Customer\\Api\\AccountManagementInterface' || route.service.method !== 'createAccount') return;
+  const customer = params.customer;
+  if (!isRecord(customer)) return;
+  const group = customer.group_id ?? customer.groupId;
+  if (group !== undefined && group !== null && !isAllowed(caller, [CUSTOMER_GROUP_RESOURCE])) {
+    throw notAuthorized([CUSTOMER_GROUP_RESOURCE]);
+  }
+}
+
+export class AsyncRequestProcessor {
+  constructor(private readonly deps: AsyncProcessorDeps) {}
+
+  /** `POST|PUT|DELETE|PATCH /async/V1/...`: one operation, the sync body unchanged. */
+  single(request: AsyncRequest): { status: 202; body: AcceptedBody } {
+    if (request.method === 'GET') throw badRequest(MESSAGES.cannotProcess);
+    const match = this.deps.routes.match(request.method, request.path);
+    if (!match || match.route.synchronousOnly) throw new WebapiError(404, MESSAGES.noRoute);
+    const { route, pathParams } = match;
+    const caller = request.authorize(route);
+    const params = bindRouteInput(route, asInput(request.body), { method: request.method, caller, pathParams });
+    checkCustomerGroup(route, params, caller);
+    const item = metaItem(route, request.method, request.body, pathParams);
+    return this.accept(route, request.store, caller, [{ params, pathParams, item }]);
+  }
+
+  /** `/async/bulk/V1/...` with `by<Param>` segments: a JSON list, one operation per item. */
+  bulk(request: AsyncRequest): { status: 202; body: AcceptedBody } {
+    if (request.method === 'GET') throw badRequest(MESSAGES.cannotProcess);
+    const route = matchBulkRoute(request.method, request.path, this.deps.routes.all().filter((r) => !r.synchronousOnly));
+    if (!route) throw new WebapiError(404, MESSAGES.noRoute);
+    const caller = request.authorize(route);
+    // An empty body reads as an empty PHP array, which is a (zero-item) list.
+    const body = asPhpList(request.body === undefined ? [] : request.body);
+    if (!body) throw badRequest(BULK_BODY_NOT_LIST);
+    const names = routeParamNames(route.path);
+    // Validate everything before storing anything: the first bad item fails the whole request.
+    const items = body.map((item: unknown) => {
+      const found = bulkItemParams(item, names);
+      if (!found.ok) throw inputError(found.missing.map(requiredField));
+      const params = bindRouteInput(route, asInput(item), { method: request.method, caller, pathParams: found.params });
+      checkCustomerGroup(route, params, caller);
+      return { params, pathParams: found.params, item };
+    });
+    return this.accept(route, request.store, caller, items);
+  }
+
+  private accept(
+    route: SyncRoute,
+    store: StoreView,
+    caller: Caller,
+    items: { params: Record<string, unknown>; pathParams: Record<string, string>; item: unknown }[],
+  ): { status: 202; body: AcceptedBody } {
+    const topic = topicName(route);
+    const uuid = newBulkUuid();
+    const requestItems: AcceptedBody['request_items'] = [];
+    const operations = items.map((entry, index) => {
+      const serializedData = buildSerializedData(entry.item, store.id);
+      requestItems.push({ id: index, data_hash: dataHash(serializedData), status: 'accepted' });
+      return {
+        topicName: topic,
+        serializedData,
+        payload: { route, params: entry.params, pathParams: entry.pathParams, item: entry.item, store, caller },
+      };
+    });
+    this.deps.operations.addBulk({
+      uuid,
+      userId: caller.userId,
+      userType: caller.userType,
+      description: bulkDescription(topic),
+      startTime: this.deps.now(),
+      operations,
+    });
+    return { status: 202, body: { bulk_uuid: uuid, request_items: requestItems, errors: false } };
+  }
+}
