@@ -4,6 +4,7 @@ import { CliUsageError, type CliCommand, type CliIo } from './cliTypes';
 
 /** Each command lives in its own file under ./commands and registers one line here. */
 const commands: Record<string, () => Promise<CliCommand>> = {
+  bulk: async () => (await import('./commands/bulk.js')).command,
   convert: async () => (await import('./commands/convert.js')).command,
   token: async () => (await import('./commands/token.js')).command,
   request: async () => (await import('./commands/request.js')).command,
