@@ -3,6 +3,7 @@ import { HostContext } from './hostContext';
 import { createOutputChannelLogger } from './outputChannelLogger';
 import { registerBulkOperations } from './bulk/registerBulkOperations';
 import { registerRequestBuilder } from './requestBuilder/registerRequestBuilder';
+import { registerConvertFeature } from './convert/convertFeature';
 
 let host: HostContext | undefined;
 
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Features register here, one line each (see README "How to add a command").
   registerBulkOperations(host);
   registerRequestBuilder(host);
+  registerConvertFeature(host);
 
   logger.info(`activated (VS Code ${vscode.version})`);
 }

@@ -1,0 +1,128 @@
+// Submitting converted bulk requests from VS Code: lint gate, one production confirmation that
+// names the store and the operation count, a cancellable progress notification
+// ("Submitting 5,000 operations — batch 12 of 50"), every accepted bulk_uuid handed to the Bulk
+// Operations view at once, and a report of failed batches / rejected items.
+import * as vscode from 'vscode';
+import { hasBlockingIssues, type ConversionResult } from '../../core/convert/asyncConversion';
+import { prepareBatches, progressMessage, submitBatches, type SubmitSummary } from '../../core/convert/bulkSubmitter';
+import { type LintIssue } from '../../core/convert/payloadLint';
+import { type SubmissionJournal } from '../../core/convert/submissionJournal';
+import { type Logger } from '../../core/ports';
+import { trackBulkViaCommand } from '../bulk/bulkTrackingService';
+import { type ConvertPreviewProvider } from './convertPreview';
+import { type ConvertStore } from './convertProfiles';
+
+export interface SubmitFlowDeps {
+  journal: SubmissionJournal;
+  logger: Logger;
+  preview: ConvertPreviewProvider;
+  concurrency(): number;
+}
+
+function describeIssues(issues: readonly LintIssue[], max = 5): string {
+  const shown = issues.slice(0, max).map((i) => `• ${i.message}`);
+  if (issues.length > max) shown.push(`… and ${issues.length - max} more (see the log)`);
+  return shown.join('\n');
+}
+
+/** Asks before sending what lint found wrong; true to go on. */
+export async function confirmLint(issues: readonly LintIssue[], logger: Logger): Promise<boolean> {
+  for (const issue of issues) logger.info(`lint ${issue.severity}: ${issue.message}`);
+  if (!hasBlockingIssues(issues)) return true;
+  const errors = issues.filter((i) => i.severity === 'error');
+  const choice = await vscode.window.showWarningMessage(
+    `Magento would reject these items (${errors.length} problem${errors.length === 1 ? '' : 's'}):`,
+    { modal: true, detail: describeIssues(errors) },
+    'Submit Anyway',
+  );
+  return choice === 'Submit Anyway';
+}
+
+export async function submitConversion(deps: SubmitFlowDeps, store: ConvertStore, conversion: ConversionResult, label: string): Promise<SubmitSummary | undefined> {
+  if (!(await confirmLint(conversion.issues, deps.logger))) return undefined;
+  const operations = conversion.items.length;
+  const requests = conversion.requests.length;
+  const storeCode = conversion.requests[0]?.storeCode ?? store.profile.storeCode;
+  if (store.profile.production) {
+    const choice = await vscode.window.showWarningMessage(
+      `Submit ${operations.toLocaleString('en-US')} operation${operations === 1 ? '' : 's'} to store "${storeCode}" of the PRODUCTION profile "${store.profile.label}"?`,
+      { modal: true, detail: `${conversion.route.method} ${conversion.requests[0]?.path ?? ''} — ${requests} request${requests === 1 ? '' : 's'} to ${store.profile.baseUrl}` },
+      'Submit',
+    );
+    if (choice !== 'Submit') return undefined;
+  }
+
+  const batches = prepareBatches(conversion.requests);
+  const session = await deps.journal.startSession();
+  let summary: SubmitSummary;
+  try {
+    summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Magento', cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const cancel = token.onCancellationRequested(() => controller.abort());
+        progress.report({ message: progressMessage({ done: 0, total: batches.length, batchNumber: 1, operationsDone: 0, operationsTotal: operations }) });
+        let first = true;
+        try {
+          return await submitBatches(batches, {
+            transport: store.transport,
+            journal: session,
+            profileId: store.profile.id,
+            storeCode,
+            concurrency: deps.concurrency(),
+            signal: controller.signal,
+            onProgress: (p) => progress.report({ message: progressMessage(p), increment: (100 * (batches[p.batchNumber - 1]?.itemCount ?? 0)) / Math.max(1, operations) }),
+            onAccepted: (outcome) => {
+              const reveal = first;
+              first = false;
+              trackBulkViaCommand({
+                uuid: outcome.bulkUuid!,
+                profileId: store.profile.id,
+                storeCode,
+                description: `${label}${batches.length > 1 ? ` — batch ${outcome.index + 1} of ${batches.length}` : ''}`,
+                operationCount: outcome.itemCount,
+                reveal,
+              }).catch((error: unknown) => deps.logger.warn(`could not track bulk ${outcome.bulkUuid}: ${String(error)}`));
+            },
+            onFailed: (outcome) => deps.logger.warn(`batch ${outcome.index + 1} failed: ${outcome.error?.message ?? ''}`),
+          });
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+  } finally {
+    await session.close();
+  }
+  await reportSummary(deps, summary, operations, label);
+  return summary;
+}
+
+/** A one-line result, plus a read-only report when something failed or was rejected. */
+export async function reportSummary(deps: Pick<SubmitFlowDeps, 'preview' | 'logger'>, summary: SubmitSummary, operations: number, label: string): Promise<void> {
+  const parts = [`${summary.acceptedOperations.toLocaleString('en-US')} of ${operations.toLocaleString('en-US')} operations accepted in ${summary.bulkUuids.length} bulk${summary.bulkUuids.length === 1 ? '' : 's'}`];
+  if (summary.rejectedOperations > 0) parts.push(`${summary.rejectedOperations} rejected`);
+  if (summary.failedBatches > 0) parts.push(`${summary.failedBatches} batch${summary.failedBatches === 1 ? '' : 'es'} failed`);
+  if (summary.cancelledBatches > 0) parts.push(`${summary.cancelledBatches} not sent (cancelled)`);
+  const message = `${label}: ${parts.join(', ')}.`;
+  deps.logger.info(message);
+  const problems = summary.outcomes.filter((o) => o.status !== 'accepted');
+  if (problems.length === 0) {
+    void vscode.window.showInformationMessage(message);
+    return;
+  }
+  const choice = await vscode.window.showWarningMessage(message, 'Show Report');
+  if (choice !== 'Show Report') return;
+  const lines = [`# ${label}`, '', message, ''];
+  for (const o of summary.outcomes) {
+    const range = `items ${o.firstItemIndex + 1}–${o.firstItemIndex + o.itemCount}`;
+    if (o.status === 'accepted') lines.push(`- batch ${o.index + 1} (${range}): accepted as ${o.bulkUuid}`);
+    else if (o.status === 'cancelled') lines.push(`- batch ${o.index + 1} (${range}): not sent (cancelled)`);
+    else if (o.status === 'failed') lines.push(`- batch ${o.index + 1} (${range}): FAILED — ${o.error?.message ?? ''}`);
+    else {
+      lines.push(`- batch ${o.index + 1} (${range}): accepted as ${o.bulkUuid}, ${o.rejected.length} item(s) rejected:`);
+      for (const r of o.rejected) lines.push(`  - item ${r.itemIndex + 1} (operation ${r.operationId}): ${r.message}`);
+    }
+  }
+  await deps.preview.show('bulk-submission-report.md', lines.join('\n') + '\n');
+}
