@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   convert: async () => (await import('./commands/convert.js')).command,
   token: async () => (await import('./commands/token.js')).command,
   request: async () => (await import('./commands/request.js')).command,
+  sandbox: async () => (await import('./commands/sandbox.js')).command,
 };
 
 function usage(): string {

@@ -22,6 +22,7 @@ import { SandboxData } from './resources/sandboxData';
 import { registerResourceRoutes } from './resources/registerRoutes';
 import { createSyncProcessor } from './routing/syncProcessor';
 import { registerControlEndpoints } from './control/controlEndpoints';
+import { createSchemaProcessor } from './schema/schemaProcessor';
 
 export interface SandboxSettings {
   latency: 'none' | 'realistic';
@@ -117,6 +118,8 @@ export class SandboxApp {
   readonly stats = new SandboxStats();
   readonly routes = new RouteTable();
   readonly control = new ControlRouter();
+  /** Swagger definitions contributed by plugins for their routes' types (lower-dash names). */
+  readonly schemaDefinitions = new Map<string, Record<string, unknown>>();
   readonly auth: AuthService;
   data: SandboxData;
   /** Optional delay before sync route handlers run (the realistic latency model hooks in here). */
@@ -138,6 +141,7 @@ export class SandboxApp {
       (email) => this.data.customerLogin(email),
     );
     registerResourceRoutes(this);
+    this.setProcessor('schema', createSchemaProcessor(this));
     this.setProcessor('sync', createSyncProcessor(this));
     registerControlEndpoints(this);
   }
