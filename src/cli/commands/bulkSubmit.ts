@@ -13,12 +13,13 @@ import { ItemFileError, parseItemFile, type ColumnMapping, type FieldType } from
 import { schemaRouteCatalog } from '../../core/convert/schemaRouteCatalog';
 import { type RouteCatalog } from '../../core/convert/routeCatalog';
 import { SubmissionJournal } from '../../core/convert/submissionJournal';
-import { createMagentoClient } from '../../core/http/magentoClient';
 import { type MagentoTransport } from '../../core/http/types';
-import { type SecretStore } from '../../core/ports';
-import { parseProfile, secretKey, type Profile } from '../../core/profiles/profile';
+import { realScheduler } from '../../core/ports';
+import { BulkTracker } from '../../core/bulk/bulkTracker';
 import { MagentoSchema } from '../../core/schema/swaggerSchema';
 import { CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
+import { JsonFileStore } from '../jsonFileStore';
+import { createCliClient, PROFILE_HELP, PROFILE_OPTIONS, type ProfileArgValues } from '../profileFromArgs';
 import { loadSchemaCatalog, positiveInt } from './convert';
 
 const HELP = `Usage: magento-rest bulk submit --method M --path P --items FILE [options]
@@ -35,66 +36,42 @@ Sends every item of FILE (JSON array, JSON lines or CSV) as Magento bulk request
   --batch-size N        items per request (default 100)
   --concurrency N       requests in flight (default 2)
   --schema FILE         the store's Swagger schema; fetched from the store when absent
-  --store CODE          store view code (default: the profile's)
   --async-limit N       the store's async input limit when input limits are on (e.g. 5000)
   --force               send even when payload lint finds errors
   --wait                wait until every operation finished; exit 1 if any failed
   --wait-timeout S      give up waiting after S seconds (default 900)
 
-Connection (until a shared CLI profile loader exists): MAGENTO_BASE_URL, MAGENTO_STORE_CODE,
-and MAGENTO_ACCESS_TOKEN (integration token as Bearer) or MAGENTO_ADMIN_USERNAME +
-MAGENTO_ADMIN_PASSWORD. The journal (for retry) is kept in ~/.magento-rest/journal
-(MAGENTO_REST_HOME overrides ~/.magento-rest).
-`;
+The journal (for retry) is kept in ~/.magento-rest/journal and submitted bulks are tracked in
+~/.magento-rest/bulks.json (so \`bulk status\` lists them); MAGENTO_REST_HOME overrides ~/.magento-rest.
+A production profile needs --yes (asked once for the whole submission, not per request).
+
+${PROFILE_HELP}`;
 
 export interface StoreConnection {
   transport: MagentoTransport;
   profileId: string;
   storeCode: string;
-  close(): void;
+  production: boolean;
+  label: string;
+  close(): Promise<void>;
 }
 
 export interface BulkSubmitDeps {
-  connect(io: CliIo, storeCode: string | undefined): Promise<StoreConnection>;
-  journalFolder(io: CliIo): string;
+  connect(values: ProfileArgValues, io: CliIo): Promise<StoreConnection>;
+  /** ~/.magento-rest (MAGENTO_REST_HOME): holds journal/ and bulks.json. */
+  home(io: CliIo): string;
   readStdin(): Promise<string>;
   /** Poll interval while waiting (ms). */
   pollMs?: number;
 }
 
-function envSecrets(values: Record<string, string>): SecretStore {
-  return {
-    get: (key) => Promise.resolve(values[key]),
-    store: () => Promise.reject(new Error('the CLI keeps secrets in the environment only')),
-    delete: () => Promise.resolve(),
-  };
-}
-
-/** A connection from environment variables (no secrets on the command line, where `ps` shows them). */
-export async function connectFromEnv(io: CliIo, storeCode: string | undefined): Promise<StoreConnection> {
-  const env = io.env;
-  const baseUrl = env.MAGENTO_BASE_URL;
-  if (!baseUrl) throw new CliUsageError('set MAGENTO_BASE_URL (e.g. https://store.example.com) and credentials (MAGENTO_ACCESS_TOKEN, or MAGENTO_ADMIN_USERNAME + MAGENTO_ADMIN_PASSWORD)');
-  const id = 'cli-env';
-  const secrets: Record<string, string> = {};
-  let auth: Profile['auth'];
-  if (env.MAGENTO_ACCESS_TOKEN) {
-    auth = { kind: 'integration-bearer' };
-    secrets[secretKey(id, 'accessToken')] = env.MAGENTO_ACCESS_TOKEN;
-  } else if (env.MAGENTO_ADMIN_USERNAME && env.MAGENTO_ADMIN_PASSWORD) {
-    auth = { kind: 'admin', username: env.MAGENTO_ADMIN_USERNAME };
-    secrets[secretKey(id, 'password')] = env.MAGENTO_ADMIN_PASSWORD;
-  } else {
-    throw new CliUsageError('no credentials: set MAGENTO_ACCESS_TOKEN, or MAGENTO_ADMIN_USERNAME and MAGENTO_ADMIN_PASSWORD');
-  }
-  const profile = parseProfile({ id, label: 'environment', baseUrl, storeCode: storeCode ?? env.MAGENTO_STORE_CODE ?? 'default', auth });
-  const client = createMagentoClient({ profile, secrets: envSecrets(secrets) });
-  return { transport: client, profileId: id, storeCode: profile.storeCode, close: () => client.dispose() };
-}
-
 export const defaultBulkSubmitDeps: BulkSubmitDeps = {
-  connect: connectFromEnv,
-  journalFolder: (io) => join(io.env.MAGENTO_REST_HOME ?? join(io.env.HOME ?? homedir(), '.magento-rest'), 'journal'),
+  async connect(values, io) {
+    // The whole submission is confirmed once (--yes) before this client sends anything.
+    const cli = await createCliClient({ ...values, yes: true }, io);
+    return { transport: cli.client, profileId: cli.profile.id, storeCode: cli.profile.storeCode, production: cli.profile.production, label: cli.profile.label, close: () => cli.close() };
+  },
+  home: (io) => io.env.MAGENTO_REST_HOME ?? join(io.env.HOME ?? homedir(), '.magento-rest'),
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -180,6 +157,7 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
   const { values } = parseArgs({
     args,
     options: {
+      ...PROFILE_OPTIONS,
       method: { type: 'string' },
       path: { type: 'string' },
       items: { type: 'string' },
@@ -187,7 +165,6 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
       'batch-size': { type: 'string' },
       concurrency: { type: 'string' },
       schema: { type: 'string' },
-      store: { type: 'string' },
       'async-limit': { type: 'string' },
       force: { type: 'boolean' },
       wait: { type: 'boolean' },
@@ -221,7 +198,7 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
   }
   if (items.length === 0) throw new CliUsageError(`${values.items} holds no items`);
 
-  const connection = await deps.connect(io, values.store);
+  const connection = await deps.connect(values, io);
   try {
     const catalog = values.schema || io.env.MAGENTO_SCHEMA_FILE ? (await loadSchemaCatalog(values.schema, io)).catalog : await storeCatalog(connection.transport, connection.storeCode);
     let conversion;
@@ -240,7 +217,10 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
       return 1;
     }
 
-    const journal = new SubmissionJournal({ folder: deps.journalFolder(io) });
+    if (connection.production && !values.yes) {
+      throw new CliUsageError(`'${connection.label}' is a production profile: add --yes to submit ${items.length} operation(s) in ${conversion.requests.length} request(s) to store "${connection.storeCode}"`);
+    }
+    const journal = new SubmissionJournal({ folder: join(deps.home(io), 'journal') });
     const session = await journal.startSession();
     const controller = new AbortController();
     const onSigint = (): void => {
@@ -264,6 +244,7 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
       process.removeListener('SIGINT', onSigint);
       await session.close();
     }
+    await trackSubmitted(deps, io, summary, connection, `${conversion.route.method} ${conversion.route.pathTemplate}`);
     const out: Record<string, unknown> = report(summary, items.length);
     let failed = summary.failedBatches > 0 || summary.rejectedOperations > 0 || summary.cancelledBatches > 0;
     if (values.wait && summary.bulkUuids.length > 0) {
@@ -274,7 +255,24 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
     io.stdout(JSON.stringify(out, null, 2) + '\n');
     return failed ? 1 : 0;
   } finally {
-    connection.close();
+    await connection.close();
+  }
+}
+
+/** Records the accepted bulks where `magento-rest bulk status|list` finds them. */
+async function trackSubmitted(deps: BulkSubmitDeps, io: CliIo, summary: SubmitSummary, connection: StoreConnection, label: string): Promise<void> {
+  if (summary.bulkUuids.length === 0) return;
+  try {
+    const tracker = new BulkTracker({ store: new JsonFileStore(join(deps.home(io), 'bulks.json')), clock: realScheduler });
+    const total = summary.outcomes.length;
+    for (const o of summary.outcomes) {
+      if (!o.bulkUuid) continue;
+      tracker.track({ uuid: o.bulkUuid, profileId: connection.profileId, storeCode: connection.storeCode, description: total > 1 ? `${label} — batch ${o.index + 1} of ${total}` : label, operationCount: o.itemCount });
+    }
+    await tracker.flush();
+    tracker.dispose();
+  } catch (error) {
+    io.stderr(`warning: could not record the bulks in bulks.json: ${(error as Error).message}\n`);
   }
 }
 
