@@ -48,6 +48,7 @@ Secrets (environment only, or a prompt when stdin is a terminal):
   MAGENTO_PASSWORD, MAGENTO_ACCESS_TOKEN, MAGENTO_CONSUMER_KEY, MAGENTO_CONSUMER_SECRET,
   MAGENTO_ACCESS_TOKEN_SECRET, MAGENTO_OTP (current 2FA code)
 Shared token cache: REDIS_URL=redis://host:6379 (key prefix: MAGENTO_REDIS_PREFIX)
+MAGENTO_NO_PROMPT=1 never prompts (fail with exit code 2 instead)
 `;
 
 export interface ProfileArgValues {
@@ -212,15 +213,16 @@ export interface CliClient {
   close(): Promise<void>;
 }
 
-function stdinIsTty(): boolean {
-  return Boolean(process.stdin.isTTY);
+/** Prompts only on a terminal, and never when MAGENTO_NO_PROMPT=1 (CI jobs, tests). */
+function canPrompt(io: CliIo): boolean {
+  return Boolean(process.stdin.isTTY) && io.env.MAGENTO_NO_PROMPT !== '1';
 }
 
 /** Profile + secrets + token cache (with Redis when REDIS_URL is set) + client, from flags and env. */
 export async function createCliClient(values: ProfileArgValues, io: CliIo, options: { interactive?: boolean } = {}): Promise<CliClient> {
   const profile = await profileFromArgs(values, io);
   const logger = createCliLogger(io.stderr, Boolean(values.verbose));
-  const interactive = options.interactive ?? stdinIsTty();
+  const interactive = options.interactive ?? canPrompt(io);
   const secrets = new EnvSecretStore(io.env, interactive);
   // Fail early, and as a usage error, when a secret is neither in the environment nor promptable.
   for (const name of requiredSecrets(profile.auth.kind)) {
