@@ -96,7 +96,7 @@ describe('CLI processes sharing a Redis token cache', () => {
     assert.ok(stored?.startsWith('v1.'));
     const shown = await runCliProcess(cli.path, ['token', '--show'], env);
     assert.equal(shown.code, 0);
-    assert.ok(!stored.includes(shown.stdout.trim()));
+    assert.ok(!stored!.includes(shown.stdout.trim()));
     assert.match(shown.stderr, /from redis, expires/);
   });
 
