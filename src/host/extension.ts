@@ -4,6 +4,7 @@ import { createOutputChannelLogger } from './outputChannelLogger';
 import { registerBulkOperations } from './bulk/registerBulkOperations';
 import { registerRequestBuilder } from './requestBuilder/registerRequestBuilder';
 import { registerConvertFeature } from './convert/convertFeature';
+import { registerProfiles } from './profiles/registerProfiles';
 
 let host: HostContext | undefined;
 
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   host.registerCommand('magentoWorkbench.log.show', () => output.show(true));
 
   // Features register here, one line each (see README "How to add a command").
+  registerProfiles(host);
   registerBulkOperations(host);
   registerRequestBuilder(host);
   registerConvertFeature(host);
