@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandboxServer';
+import { SandboxProfileSource } from '../support/sandboxProfileSource';
+import { emptyDraft, type HostMessage, type RequestDraft } from '../../src/protocol/requestBuilderProtocol';
+import { type RequestBuilderPanelHandle } from '../../src/host/requestBuilder/registerRequestBuilder';
+import { recordMetric } from './support/results';
+import { getWorkbenchExtension } from './support/extension';
+
+function waitFor<T extends HostMessage>(messages: HostMessage[], match: (m: HostMessage) => m is T, timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = (): void => {
+      const found = messages.find(match);
+      if (found) return resolve(found);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out; got ${messages.map((m) => m.type).join(', ')}`));
+      setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+const reply = (id: string) => (m: HostMessage): m is Extract<HostMessage, { type: 'reply' }> => m.type === 'reply' && m.id === id;
+
+suite('request builder panel', () => {
+  let sandbox: SandboxHandle;
+  let source: SandboxProfileSource;
+  let handle: RequestBuilderPanelHandle;
+  const posted: HostMessage[] = [];
+  let opened = 0;
+
+  suiteSetup(async () => {
+    await getWorkbenchExtension().activate();
+    sandbox = await startSandbox({ port: 0 });
+    source = new SandboxProfileSource(sandbox.baseUrl, sandbox.credentials.integration.accessToken);
+    opened = performance.now();
+    handle = (await vscode.commands.executeCommand('magentoWorkbench.requestBuilder.open')) as RequestBuilderPanelHandle;
+    handle.useProfileSource(source);
+    handle.panel.onDidPost((m) => posted.push(m));
+  });
+
+  suiteTeardown(async () => {
+    handle?.panel.dispose();
+    source?.dispose();
+    await sandbox?.close();
+  });
+
+  test('the panel opens with a strict CSP and local resources limited to the bundle and media', () => {
+    const webview = handle.panel.panel.webview;
+    const html = webview.html;
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{20,}'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|connect-src/);
+    const extensionPath = getWorkbenchExtension().extensionUri.path.replace(/\/$/, '');
+    const roots = (webview.options.localResourceRoots ?? []).map((u) => u.path.replace(extensionPath, '')).sort();
+    assert.deepEqual(roots, ['/dist/webview', '/media']);
+    assert.equal(handle.panel.panel.viewType, 'magentoWorkbench.requestBuilder');
+  });
+
+  test('the webview says ready and receives init (time to first paint measured)', async () => {
+    // The real webview in the workbench posts `ready` itself; if it has not yet, say it for it.
+    const init = await waitFor(posted, (m): m is Extract<HostMessage, { type: 'init' }> => m.type === 'init', 15_000).catch(async () => {
+      await handle.panel.handleMessage({ type: 'ready' });
+      return waitFor(posted, (m): m is Extract<HostMessage, { type: 'init' }> => m.type === 'init');
+    });
+    recordMetric('request_builder_first_init_ms', Math.round(performance.now() - opened), 'ms');
+    assert.ok(init.profiles.some((p) => p.id === 'sandbox'));
+  });
+
+  test('invalid messages are dropped without a reply', async () => {
+    const before = posted.length;
+    await handle.panel.handleMessage({ type: 'request', id: 'bad-1', method: 'send', params: { draft: { method: 'TRACE' } } });
+    await handle.panel.handleMessage({ type: 'nonsense' });
+    assert.equal(posted.slice(before).filter((m) => m.type === 'reply' && m.id === 'bad-1').length, 0);
+  });
+
+  test('it receives the store schema', async () => {
+    await handle.panel.handleMessage({ type: 'request', id: 'schema-1', method: 'loadSchema', params: { profileId: 'sandbox' } });
+    const r = await waitFor(posted, reply('schema-1'));
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const operations = (r as { result: { operations: { method: string; pathTemplate: string }[] } }).result.operations;
+    assert.ok(operations.some((o) => o.method === 'GET' && o.pathTemplate === '/V1/products'));
+    await handle.panel.handleMessage({ type: 'request', id: 'describe-1', method: 'describeOperation', params: { profileId: 'sandbox', method: 'GET', pathTemplate: '/V1/products' } });
+    const d = await waitFor(posted, reply('describe-1'));
+    assert.equal(d.ok, true, JSON.stringify(d));
+  });
+
+  test('a request built in the panel is sent to the sandbox and the result comes back', async () => {
+    const draft: RequestDraft = {
+      ...emptyDraft(), profileId: 'sandbox', pathTemplate: '/V1/products', useSearchCriteria: true,
+      searchCriteria: { filterGroups: [{ filters: [{ field: 'type_id', value: 'simple', conditionType: 'eq' }] }], sortOrders: [{ field: 'entity_id', direction: 'ASC' }], pageSize: 3, currentPage: 2 },
+      fields: 'items[sku,name,price],total_count,search_criteria',
+    };
+    await handle.panel.handleMessage({ type: 'draftChanged', draft });
+    await handle.panel.handleMessage({ type: 'request', id: 'send-1', method: 'send', params: { draft } });
+    const r = await waitFor(posted, reply('send-1'));
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const result = (r as { result: { status: number; body: { kind: string; value?: { items?: Record<string, unknown>[]; total_count?: number } }; paging?: { currentPage?: number; pageSize?: number } } }).result;
+    assert.equal(result.status, 200);
+    assert.equal(result.body.kind, 'json');
+    const items = result.body.value?.items ?? [];
+    assert.equal(items.length, 3);
+    assert.deepEqual(Object.keys(items[0] ?? {}).sort(), ['name', 'price', 'sku']);
+    assert.equal(result.paging?.currentPage, 2);
+    assert.equal(handle.panel.panel.title, 'GET /V1/products');
+    const history = posted.filter((m) => m.type === 'history').at(-1);
+    assert.ok(history && history.type === 'history' && history.history.length >= 1);
+  });
+});
