@@ -13,6 +13,11 @@ function products(prefix: string, count: number): unknown[] {
   }));
 }
 
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return Math.round((used.user + used.system) / 1000);
+}
+
 async function call(handle: SandboxHandle, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const res = await request(handle.baseUrl + path, {
     method: method as 'POST',
@@ -30,38 +35,48 @@ async function call(handle: SandboxHandle, method: string, path: string, body?: 
 async function throughput(): Promise<BenchResult[]> {
   const handle = await startSandbox({ port: 0, latency: 'none', consumers: false });
   try {
-    // Warm up the JIT and the connection pool with a small bulk that is not measured.
+    // Warm up the JIT, the connection pool and the consumer with a small bulk that is not measured.
     await call(handle, 'POST', '/rest/default/async/bulk/V1/products', products('WARM', 50));
+    await call(handle, 'POST', '/__sandbox/consumers', { running: true });
+    while (((await call(handle, 'GET', '/__sandbox/stats')).json as { operations_by_status: Record<string, number> }).operations_by_status['4'] !== 0) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await call(handle, 'POST', '/__sandbox/consumers', { running: false });
 
     const body = products('BENCH', ITEMS);
+    // The sandbox runs in this process, so CPU time shows the work apart from waiting on a busy machine.
+    const acceptCpu = process.cpuUsage();
     const acceptStart = performance.now();
     const accepted = await call(handle, 'POST', '/rest/default/async/bulk/V1/products', body);
     const acceptMs = performance.now() - acceptStart;
+    const acceptCpuMs = cpuMs(acceptCpu);
     if (accepted.status !== 202) throw new Error(`bulk POST answered ${accepted.status}: ${JSON.stringify(accepted.json).slice(0, 300)}`);
     const uuid = (accepted.json as { bulk_uuid: string }).bulk_uuid;
 
+    const processCpu = process.cpuUsage();
     const processStart = performance.now();
     await call(handle, 'POST', '/__sandbox/consumers', { running: true });
     let done = 0;
     for (;;) {
       const counts = (await call(handle, 'GET', '/__sandbox/stats')).json as { operations_by_status: Record<string, number> };
-      done = (counts.operations_by_status['1'] ?? 0) + (counts.operations_by_status['2'] ?? 0) + (counts.operations_by_status['3'] ?? 0);
+      done = (counts.operations_by_status['1'] ?? 0) + (counts.operations_by_status['2'] ?? 0) + (counts.operations_by_status['3'] ?? 0) - 50;
       if (counts.operations_by_status['4'] === 0) break;
       if (performance.now() - processStart > 30_000) throw new Error(`consumer stalled at ${done} operations`);
       await new Promise((r) => setTimeout(r, 5));
     }
     const processMs = performance.now() - processStart;
+    const processCpuMs = cpuMs(processCpu);
     const complete = (await call(handle, 'GET', `/rest/V1/bulk/${uuid}/operation-status/1`)).json as number;
     return [
       {
         name: 'sandbox: 5,000-item bulk POST accepted',
-        metrics: { wallMs: Math.round(acceptMs), items: ITEMS, itemsPerSecond: Math.round((ITEMS / acceptMs) * 1000) },
+        metrics: { wallMs: Math.round(acceptMs), cpuMs: acceptCpuMs, items: ITEMS, itemsPerSecond: Math.round((ITEMS / acceptMs) * 1000) },
         targets: { wallMs: '< 500' },
         pass: acceptMs < 500,
       },
       {
         name: 'sandbox: 5,000 operations processed (latency none)',
-        metrics: { wallMs: Math.round(processMs), operations: done, complete, operationsPerSecond: Math.round((done / processMs) * 1000) },
+        metrics: { wallMs: Math.round(processMs), cpuMs: processCpuMs, operations: done, complete, operationsPerSecond: Math.round((done / processMs) * 1000) },
         targets: { wallMs: '< 3000', complete: `= ${ITEMS}` },
         pass: processMs < 3000 && complete === ITEMS,
       },

@@ -11,6 +11,7 @@ import { OperationStore, type OperationOutcome, type StoredOperation } from '../
 import { checkPermissions, requestData } from '../routing/syncProcessor';
 import { WebapiError } from '../errors';
 import { AsyncRequestProcessor, type OperationPayload } from './asyncRequestProcessor';
+import { installAsyncSchemas } from './asyncSchema';
 import { registerBulkStatusRoutes } from './bulkStatusRoutes';
 import { phpJsonEncode } from './phpJson';
 import { serviceSuccessMessage } from './topicName';
@@ -128,6 +129,7 @@ export function installAsync(app: SandboxApp): AsyncRuntime {
   app.setProcessor('async', asyncProcessor);
   app.setProcessor('bulk', bulkProcessor);
   registerBulkStatusRoutes(app, operations);
+  installAsyncSchemas(app);
 
   if (latency.mode === 'realistic') {
     app.syncDelay = async (route) => {

@@ -11,6 +11,7 @@ import { type OperationStore } from '../queue/operationStore';
 import { bulkItemParams, matchBulkRoute, routeParamNames } from './bulkRoutes';
 import { buildSerializedData, dataHash, newBulkUuid } from './serializedData';
 import { bulkDescription } from './topicName';
+import { hasParamValidation } from '../schemaFile/schemaFileRoutes';
 
 /** What the consumer needs to replay an operation; kept beside the stored row, never rendered. */
 export interface OperationPayload {
@@ -96,6 +97,13 @@ function metaItem(route: SyncRoute, method: string, body: unknown, pathParams: R
   return merged;
 }
 
+/** ServiceInputProcessor at submit time: binding, types and (schema-file routes) nested structure. */
+function bindParams(route: SyncRoute, input: Record<string, unknown>, method: string, caller: Caller, pathParams: Record<string, string>): Record<string, unknown> {
+  const params = bindRouteInput(route, input, { method, caller, pathParams });
+  if (hasParamValidation(route)) route.validateParams(params);
+  return params;
+}
+
 function checkCustomerGroup(route: SyncRoute, params: Record<string, unknown>, caller: Caller): void {
   if (route.service.className !== 'Magento\\Customer\\Api\\AccountManagementInterface' || route.service.method !== 'createAccount') return;
   const customer = params.customer;
@@ -116,7 +124,7 @@ export class AsyncRequestProcessor {
     if (!match || match.route.synchronousOnly) throw new WebapiError(404, MESSAGES.noRoute);
     const { route, pathParams } = match;
     const caller = request.authorize(route);
-    const params = bindRouteInput(route, asInput(request.body), { method: request.method, caller, pathParams });
+    const params = bindParams(route, asInput(request.body), request.method, caller, pathParams);
     checkCustomerGroup(route, params, caller);
     const item = metaItem(route, request.method, request.body, pathParams);
     return this.accept(route, request.store, caller, [{ params, pathParams, item }]);
@@ -136,7 +144,7 @@ export class AsyncRequestProcessor {
     const items = body.map((item: unknown) => {
       const found = bulkItemParams(item, names);
       if (!found.ok) throw inputError(found.missing.map(requiredField));
-      const params = bindRouteInput(route, asInput(item), { method: request.method, caller, pathParams: found.params });
+      const params = bindParams(route, asInput(item), request.method, caller, found.params);
       checkCustomerGroup(route, params, caller);
       return { params, pathParams: found.params, item };
     });

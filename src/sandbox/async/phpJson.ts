@@ -1,33 +1,24 @@
 // PHP `json_encode($value)` with default flags, as Magento's `Serializer\Json::serialize` calls it.
 // The bytes matter: `data_hash` is the sha256 of the stored `serialized_data` string, so a client
 // that recomputes it needs the exact PHP rendering: `/` escaped as `\/`, non-ASCII as `\uXXXX`
-// (lower-case hex), objects decoded as PHP arrays (so `{}` re-encodes as `[]` and an object with
-// keys "0".."n-1" re-encodes as a list), floats printed the way PHP 7.1+ prints them.
+// (lower-case hex; DEL stays raw: only characters below 0x20 are control escapes), objects
+// decoded as PHP arrays (so `{}` re-encodes as `[]` and an object with keys "0".."n-1"
+// re-encodes as a list), floats printed the way PHP 7.1+ prints them.
 //
 // Known limit: JSON numbers are JS numbers here, so `29.0` in a request is seen as `29` and
 // re-encoded as `29` (PHP would keep `29.0`); JS also orders integer-like object keys first.
 
 const hex = (code: number): string => '\\u' + code.toString(16).padStart(4, '0');
 
+// Printable ASCII except `"`, `\\` and `/`: the common case, copied as is.
+const PLAIN = /^[\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7f]*$/;
+const NEEDS_PHP_ESCAPE = /[/\u0080-\uffff]/g;
+
 export function phpJsonString(value: string): string {
-  let out = '"';
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    switch (c) {
-      case 0x22: out += '\\"'; break;
-      case 0x5c: out += '\\\\'; break;
-      case 0x2f: out += '\\/'; break;
-      case 0x08: out += '\\b'; break;
-      case 0x0c: out += '\\f'; break;
-      case 0x0a: out += '\\n'; break;
-      case 0x0d: out += '\\r'; break;
-      case 0x09: out += '\\t'; break;
-      default:
-        // UTF-16 code units map 1:1 to PHP's \u escapes (astral characters become surrogate pairs).
-        out += c < 0x20 || c > 0x7e ? hex(c) : value[i];
-    }
-  }
-  return out + '"';
+  if (PLAIN.test(value)) return '"' + value + '"';
+  // JSON.stringify already escapes `"`, `\\` and control characters exactly as PHP does
+  // (\b \f \n \r \t, else lower-case \u00XX); PHP additionally escapes `/` and non-ASCII.
+  return JSON.stringify(value).replace(NEEDS_PHP_ESCAPE, (c) => (c === '/' ? '\\/' : hex(c.charCodeAt(0))));
 }
 
 export function phpJsonNumber(value: number): string {

@@ -10,6 +10,18 @@ import type { SandboxApp } from '../app';
 import type { RouteMethod, RouteParam, SyncRoute, TypeRef } from '../routing/routeTypes';
 import { validateAgainstSchema } from './schemaBodyValidator';
 
+/**
+ * A route whose bound parameters get a deeper structural check. The async processor calls it at
+ * submit time, so a bulk item that breaks the definitions fails the whole request (§6.1).
+ */
+export interface ValidatingRoute extends SyncRoute {
+  validateParams(params: Record<string, unknown>): void;
+}
+
+export function hasParamValidation(route: SyncRoute): route is ValidatingRoute {
+  return typeof (route as Partial<ValidatingRoute>).validateParams === 'function';
+}
+
 const ROUTE_METHODS: readonly RouteMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
 /** Any non-anonymous ACL resource: the sandbox's admin and integration may call it, guests and customers may not. */
@@ -131,7 +143,7 @@ function overridesOf(schema: MagentoSchema, operation: SchemaOperation): Record<
   return out;
 }
 
-function toRoute(schema: MagentoSchema, operation: SchemaOperation): SyncRoute | undefined {
+function toRoute(schema: MagentoSchema, operation: SchemaOperation): ValidatingRoute | undefined {
   const method = operation.method as RouteMethod;
   if (!ROUTE_METHODS.includes(method)) return undefined;
   const params = paramsOf(operation);
@@ -146,16 +158,19 @@ function toRoute(schema: MagentoSchema, operation: SchemaOperation): SyncRoute |
     response: typeRefOf(operation.responseSchema),
     summary: operation.description || operation.summary,
     pathOverrides,
+    validateParams,
     handler: ({ params: bound }) => {
-      if (bodySchema?.properties) {
-        // bindRouteInput checked presence and top-level types; the definitions decide the rest.
-        const present: Record<string, unknown> = {};
-        for (const name of Object.keys(bodySchema.properties)) if (bound[name] !== undefined) present[name] = bound[name];
-        validateAgainstSchema(schema, { ...bodySchema, required: [] }, present);
-      }
+      validateParams(bound);
       return synthesizeResponse(schema, operation, bound);
     },
   };
+  function validateParams(bound: Record<string, unknown>): void {
+    if (!bodySchema?.properties) return;
+    // bindRouteInput checked presence and top-level types; the definitions decide the rest.
+    const present: Record<string, unknown> = {};
+    for (const name of Object.keys(bodySchema.properties)) if (bound[name] !== undefined) present[name] = bound[name];
+    validateAgainstSchema(schema, { ...bodySchema, required: [] }, present);
+  }
 }
 
 /** Adds the document's routes the sandbox does not serve itself; returns how many were added. */

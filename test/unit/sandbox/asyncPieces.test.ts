@@ -14,6 +14,10 @@ describe('phpJsonEncode', () => {
   test('escapes control characters with short forms or lower-case \\u', () => {
     assert.equal(phpJsonEncode('a\nb\t"c"\\\u0001'), '"a\\nb\\t\\"c\\"\\\\\\u0001"');
   });
+  test('DEL stays raw; plain ASCII is copied', () => {
+    assert.equal(phpJsonEncode('a\u007fb'), '"a\u007fb"');
+    assert.equal(phpJsonEncode('Plain text, 100% [ok] {x}'), '"Plain text, 100% [ok] {x}"');
+  });
   test('astral characters become surrogate pairs', () => {
     assert.equal(phpJsonEncode('😀'), '"\\ud83d\\ude00"');
   });
