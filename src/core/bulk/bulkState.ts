@@ -102,7 +102,15 @@ export interface BulkState {
 
 export const DEFAULT_STUCK_THRESHOLD_MS = 2 * 60_000;
 
+// Polls replace the operations array rather than mutating it, so the array is a safe cache key:
+// a 10,000-operation bulk is counted once per poll, not once per tree node that asks.
+const countCache = new WeakMap<readonly OperationSummary[], BulkCounts>();
+
 export function countOperations(operations: readonly OperationSummary[] | undefined, operationCount?: number): BulkCounts {
+  if (operations) {
+    const cached = countCache.get(operations);
+    if (cached) return withTotal(cached, operations.length, operationCount);
+  }
   const counts: BulkCounts = {
     total: 0, open: 0, complete: 0, failedRetriable: 0, failedNotRetriable: 0, rejected: 0, unknown: 0, missing: 0,
   };
@@ -116,10 +124,13 @@ export function countOperations(operations: readonly OperationSummary[] | undefi
       default: counts.unknown++;
     }
   }
-  const reported = operations?.length ?? 0;
-  counts.total = Math.max(reported, operationCount ?? 0);
-  counts.missing = counts.total - reported;
-  return counts;
+  if (operations) countCache.set(operations, counts);
+  return withTotal(counts, operations?.length ?? 0, operationCount);
+}
+
+function withTotal(counts: BulkCounts, reported: number, operationCount: number | undefined): BulkCounts {
+  const total = Math.max(reported, operationCount ?? 0);
+  return { ...counts, total, missing: total - reported };
 }
 
 function percent(part: number, total: number): number {

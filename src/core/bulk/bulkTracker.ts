@@ -3,7 +3,7 @@
 // Stored data that cannot be read is set aside under a backup key with a warning; the readable
 // bulks next to it are kept.
 import { z } from 'zod';
-import { type Clock, type Disposable, type KeyValueStore, type Logger, silentLogger } from '../ports';
+import { type Clock, type Disposable, type KeyValueStore, type Logger, type Scheduler, type TimerHandle, silentLogger } from '../ports';
 import {
   computeBulkState, DEFAULT_STUCK_THRESHOLD_MS, OperationStatus, topicFromDescription,
   type BulkState, type OperationSummary, type TrackedBulk,
@@ -111,6 +111,13 @@ export interface BulkTrackerDeps {
   logger?: Logger;
   storageKey?: string;
   stuckThresholdMs?: number;
+  /**
+   * With a scheduler, writes are batched for `persistDelayMs` (default 1 s): 50 bulks polled every
+   * 2 s would otherwise rewrite the whole list on every answer. Without one, every change is
+   * written at once (tests, one-shot CLI runs). `flush()` always writes what is pending.
+   */
+  scheduler?: Scheduler;
+  persistDelayMs?: number;
 }
 
 export class BulkTracker implements Disposable {
@@ -125,6 +132,9 @@ export class BulkTracker implements Disposable {
   /** Problems found while reading the stored bulks (shown to the user once). */
   readonly loadWarnings: string[] = [];
   private writing: Promise<void> | undefined;
+  private writeTimer: TimerHandle | undefined;
+  private readonly scheduler: Scheduler | undefined;
+  private readonly persistDelayMs: number;
   private backupWrite: Promise<void> | undefined;
   private dirty = false;
 
@@ -134,6 +144,8 @@ export class BulkTracker implements Disposable {
     this.logger = deps.logger ?? silentLogger;
     this.key = deps.storageKey ?? BULK_STORE_KEY;
     this.stuckThresholdMs = deps.stuckThresholdMs ?? DEFAULT_STUCK_THRESHOLD_MS;
+    this.scheduler = deps.scheduler;
+    this.persistDelayMs = deps.persistDelayMs ?? 1000;
     this.load();
   }
 
@@ -339,7 +351,18 @@ export class BulkTracker implements Disposable {
   /** Coalesces writes: at most one in flight, followed by one more if something changed meanwhile. */
   private scheduleWrite(): void {
     this.dirty = true;
-    if (this.writing) return;
+    if (this.scheduler) {
+      this.writeTimer ??= this.scheduler.setTimeout(() => {
+        this.writeTimer = undefined;
+        this.startWriting();
+      }, this.persistDelayMs);
+      return;
+    }
+    this.startWriting();
+  }
+
+  private startWriting(): void {
+    if (this.writing || !this.dirty) return;
     this.writing = (async () => {
       while (this.dirty) {
         this.dirty = false;
@@ -357,10 +380,21 @@ export class BulkTracker implements Disposable {
   /** Resolves once everything changed so far is written. */
   async flush(): Promise<void> {
     await this.backupWrite;
+    if (this.writeTimer) {
+      this.writeTimer.cancel();
+      this.writeTimer = undefined;
+      this.startWriting();
+    }
     while (this.writing) await this.writing;
   }
 
   dispose(): void {
+    // Pending changes are still written (the timer would otherwise be lost with the window).
+    if (this.writeTimer) {
+      this.writeTimer.cancel();
+      this.writeTimer = undefined;
+      this.startWriting();
+    }
     this.listeners.clear();
   }
 }

@@ -71,7 +71,7 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
     this.logger = host.logger.child('bulk');
     this.settings = readBulkSettings();
     this.tracker = new BulkTracker({
-      store: globalStateStore(host.extension.globalState), clock: realScheduler, logger: this.logger,
+      store: globalStateStore(host.extension.globalState), clock: realScheduler, scheduler: realScheduler, logger: this.logger,
       stuckThresholdMs: this.settings.stuckThresholdMs,
     });
     for (const warning of this.tracker.loadWarnings) void vscode.window.showWarningMessage(`Bulk Operations: ${warning}`);

@@ -120,9 +120,10 @@ export function bulkContextValue(bulk: TrackedBulk, state: BulkState): string {
   const flags = ['bulk', bulk.notFound ? 'notFound' : state.verdict];
   if (state.failed > 0) flags.push('hasFailures');
   const retried = new Set(bulk.retriedOperationIds);
-  const pending = (bulk.operations ?? []).filter((op) => !retried.has(op.id));
-  if (pending.some((op) => op.status === OperationStatus.RetriablyFailed)) flags.push('retriable');
-  if (pending.some((op) => op.status === OperationStatus.NotRetriablyFailed || op.status === OperationStatus.Rejected)) flags.push('nonRetriable');
+  const groups = groupOperations(bulk.operations ?? []);
+  const pending = (key: GroupKey): boolean => (groups.get(key) ?? []).some((op) => !retried.has(op.id));
+  if (pending('failed-retriable')) flags.push('retriable');
+  if (pending('failed') || pending('rejected')) flags.push('nonRetriable');
   if (state.verdict === 'stuck') flags.push('stuck');
   if (bulk.stale) flags.push('stale');
   if (bulk.parentUuid) flags.push('retry');
@@ -286,6 +287,9 @@ const byIdCache = new WeakMap<readonly OperationSummary[], Map<number, Operation
 export function operationById(bulk: TrackedBulk, id: number): OperationSummary | undefined {
   const ops = bulk.operations;
   if (!ops) return undefined;
+  // 2.4 operation ids are the request indexes 0..n-1: usually a direct hit.
+  const direct = ops[id];
+  if (direct && direct.id === id) return direct;
   let map = byIdCache.get(ops);
   if (!map) byIdCache.set(ops, (map = new Map(ops.map((o) => [o.id, o]))));
   return map.get(id);

@@ -101,4 +101,22 @@ describe('bulk tracker', () => {
     t.applyStatus(UUID_A, shortStatus(UUID_A, ops(1, 2)));
     assert.equal(finished, 1);
   });
+
+  test('with a scheduler, writes are batched; flush and dispose write what is pending', async () => {
+    const scheduler = new ManualScheduler(0);
+    const store = new MemoryStore();
+    const t = new BulkTracker({ store, clock: scheduler, scheduler, persistDelayMs: 1000 });
+    t.track({ uuid: UUID_A, profileId: 'p', storeCode: 'default', description: 'd' });
+    for (let i = 0; i < 20; i++) t.applyStatus(UUID_A, shortStatus(UUID_A, opsCounts(10, i % 10)));
+    await Promise.resolve();
+    assert.equal(store.writes, 0);
+    scheduler.advance(1000);
+    await t.flush();
+    assert.equal(store.writes, 1);
+    t.track({ uuid: UUID_B, profileId: 'p', storeCode: 'default', description: 'd' });
+    t.dispose();
+    await t.flush();
+    assert.equal(store.writes, 2);
+    assert.equal(new BulkTracker({ store, clock: scheduler }).list().length, 2);
+  });
 });
