@@ -68,9 +68,4 @@ export class LatencyModel {
     if (this.mode === 'none') return 0;
     return serviceCostMs(route);
   }
-
-  /** Requests that touch no service (control endpoints, unknown routes, schema): bootstrap only. */
-  plainRequestMs(): number {
-    return this.mode === 'none' ? 0 : REALISTIC_COSTS_MS.bootstrap;
-  }
 }

@@ -83,6 +83,34 @@ describe('consumer', () => {
     await store.control('consumers', { running: false, concurrency: 1 });
   });
 
+  test('the consumer runs each operation in the store it was submitted to', async () => {
+    await store.control('consumers', { running: true });
+    const created = await store.call('POST', '/rest/all/V1/products', { product: { ...product('SCOPED-1'), name: 'Travel bag' } });
+    assert.equal(created.status, 200, created.text);
+    const reply = await store.call('PUT', '/rest/de/async/V1/products/SCOPED-1', { product: { name: 'Reisetasche' } });
+    assert.equal(reply.status, 202, reply.text);
+    const done = await store.waitForBulk((reply.body as Accepted).bulk_uuid);
+    assert.equal(done.operations_list[0]!.status, 1, done.operations_list[0]!.result_message ?? '');
+    const de = (await store.call('GET', '/rest/de/V1/products/SCOPED-1')).body as { name: string };
+    const def = (await store.call('GET', '/rest/default/V1/products/SCOPED-1')).body as { name: string };
+    assert.equal(de.name, 'Reisetasche');
+    assert.equal(def.name, 'Travel bag');
+    await store.control('consumers', { running: false });
+  });
+
+  test('async customer creation with a group needs Magento_Customer::manage (guests get 401)', async () => {
+    const customer = { email: 'group-guest@example.com', firstname: 'G', lastname: 'Uest', group_id: 2 };
+    const guest = await store.call('POST', '/rest/default/async/V1/customers', { customer, password: 'Password123!' }, { token: null });
+    assert.equal(guest.status, 401, guest.text);
+    assert.deepEqual(guest.body, { message: "The consumer isn't authorized to access %resources.", parameters: { resources: 'Magento_Customer::manage' } });
+    const { group_id: _group, ...withoutGroup } = customer;
+    const allowed = await store.call('POST', '/rest/default/async/V1/customers', { customer: withoutGroup, password: 'Password123!' }, { token: null });
+    assert.equal(allowed.status, 202, allowed.text);
+    const status = (await store.call('GET', `/rest/V1/bulk/${(allowed.body as Accepted).bulk_uuid}/status`)).body as DetailedStatus;
+    assert.equal(status.user_type, 4);
+    assert.equal(status.user_id, null);
+  });
+
   test('consumer control validates its input', async () => {
     assert.equal((await store.control('consumers', { running: 'yes' })).status, 400);
     assert.equal((await store.control('consumers', { concurrency: 0 })).status, 400);

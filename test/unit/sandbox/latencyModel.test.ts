@@ -20,7 +20,6 @@ describe('latency model', () => {
     assert.equal(none.syncRequestMs(productSave), 0);
     assert.equal(none.asyncAcceptMs(5000), 0);
     assert.equal(none.operationMs(productSave), 0);
-    assert.equal(none.plainRequestMs(), 0);
   });
 
   test('realistic: product saves cost ~150-250 ms per call incl. indexers, reads are cheaper', () => {
