@@ -63,6 +63,7 @@ function cmsRoutesFor(app: SandboxApp, kind: CmsKind): SyncRoute[] {
     const existing = input.id !== undefined && input.id !== null ? collection.get(Number(input.id)) : undefined;
     if (input.id !== undefined && input.id !== null && !existing) throw noSuchEntity(kind.notFound, [Number(input.id)]);
     const merged: Record<string, unknown> = { ...(existing ?? {}), ...input };
+    if (existing) merged.id = existing.id;
     const missing = ['identifier', 'title'].filter((f) => typeof merged[f] !== 'string' || (merged[f] as string).trim() === '');
     if (missing.length > 0) throw inputError(missing.map(requiredField));
     for (const other of collection.values()) {
