@@ -8,7 +8,7 @@ export type SwaggerSchema = Record<string, unknown>;
 /** Nested property → definition name (Magento's names for the data interfaces). */
 const NESTED_NAMES: Record<string, string> = {
   'catalog-data-product-interface.extension_attributes': 'catalog-data-product-extension-interface',
-  'catalog-data-product-extension-interface.stock_item': 'cataloginventory-data-stock-item-interface',
+  'catalog-data-product-extension-interface.stock_item': 'catalog-inventory-data-stock-item-interface',
   'catalog-data-product-extension-interface.category_links': 'catalog-data-category-link-interface',
   'catalog-data-product-interface.product_links': 'catalog-data-product-link-interface',
   'catalog-data-product-interface.options': 'catalog-data-product-custom-option-interface',
@@ -107,6 +107,8 @@ const FIXED: Record<string, SwaggerSchema> = {
   'framework-attribute-interface': { type: 'object', description: 'Interface for custom attribute value.', properties: { attribute_code: { type: 'string', description: 'Attribute code' }, value: { type: 'string', description: 'Attribute value' } }, required: ['attribute_code', 'value'] },
 };
 
+const DECIMAL_KEY = /^(?!use_config_).*(^|_)(qty|quantity|price|amount|total|value|weight|cost)(_|$)/;
+
 function scalarType(v: Json): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
   if (typeof v === 'boolean') return 'boolean';
@@ -187,6 +189,8 @@ class DefinitionBuilder {
       this.ensure(nestedName);
       return { $ref: `#/definitions/${nestedName}` };
     }
+    // Decimal columns that happen to hold whole numbers in the seed are still floats in PHP.
+    if (typeof value === 'number' && DECIMAL_KEY.test(key)) return { type: 'number' };
     return { type: scalarType(value) };
   }
 }
