@@ -100,8 +100,14 @@ export interface SchemaOperation {
   pathParams: SchemaParameter[];
   queryParams: SchemaParameter[];
   bodyParam?: SchemaParameter;
-  /** `#/definitions/...` of the body when the body schema is a bare `$ref`. */
+  /** `#/definitions/...` of the body when the body schema is a bare `$ref` (rare in Magento). */
   bodyDefinitionRef?: string;
+  /**
+   * Magento wraps entities in the body (`{"product": {...}, "saveOptions": true}`): the wrapper
+   * property holding the main entity and its definition — the only required `$ref` property, or
+   * the only `$ref` property when none is required.
+   */
+  bodyEntity?: { property: string; ref: string; isArray: boolean };
   /** The success response's schema (200, else 201/202, else the first 2xx). */
   responseSchema?: JsonSchema;
   /** `#/definitions/...` of the success response, also through an array's `items`. */
@@ -364,6 +370,18 @@ function pickSuccess(responses: RawOperation['responses']): [string, JsonSchema 
   return first ? [first, responses[first]!.schema] : undefined;
 }
 
+function bodyEntityOf(schema: JsonSchema): SchemaOperation['bodyEntity'] {
+  const candidates = Object.entries(schema.properties ?? {}).flatMap(([property, value]) => {
+    if (value.$ref) return [{ property, ref: value.$ref, isArray: false }];
+    if (value.type === 'array' && value.items?.$ref) return [{ property, ref: value.items.$ref, isArray: true }];
+    return [];
+  });
+  const required = new Set(schema.required ?? []);
+  const requiredCandidates = candidates.filter((candidate) => required.has(candidate.property));
+  if (requiredCandidates.length === 1) return requiredCandidates[0];
+  return requiredCandidates.length === 0 && candidates.length === 1 ? candidates[0] : undefined;
+}
+
 function buildOperation(method: HttpMethod, pathTemplate: string, raw: RawOperation): SchemaOperation {
   const parameters = (raw.parameters ?? []).map(toParameter);
   const body = parameters.find((parameter) => parameter.in === 'body');
@@ -383,6 +401,8 @@ function buildOperation(method: HttpMethod, pathTemplate: string, raw: RawOperat
   if (body) {
     operation.bodyParam = body;
     if (body.schema?.$ref) operation.bodyDefinitionRef = body.schema.$ref;
+    const entity = body.schema ? bodyEntityOf(body.schema) : undefined;
+    if (entity) operation.bodyEntity = entity;
   }
   if (success) {
     operation.successStatus = success[0];

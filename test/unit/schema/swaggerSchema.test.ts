@@ -47,6 +47,8 @@ describe('MagentoSchema.parse with the real 2.4.9 schemas', () => {
     const create = admin.operation('post', '/V1/products')!;
     assert.equal(create.bodyParam?.in, 'body');
     assert.deepEqual(create.bodyParam?.schema?.required, ['product']);
+    assert.deepEqual(create.bodyEntity, { property: 'product', ref: '#/definitions/catalog-data-product-interface', isArray: false });
+    assert.deepEqual(admin.operation('POST', '/V1/inventory/source-items')?.bodyEntity, { property: 'sourceItems', ref: '#/definitions/inventory-api-data-source-item-interface', isArray: true });
     const get = admin.operation('GET', '/V1/products/{sku}')!;
     assert.deepEqual(get.pathParams.map((param) => [param.name, param.type, param.required]), [['sku', 'string', true]]);
     assert.deepEqual(get.queryParams.map((param) => param.name), ['editMode', 'storeId', 'forceReload']);
