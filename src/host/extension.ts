@@ -22,8 +22,8 @@ export function activate(context: vscode.ExtensionContext): void {
   host.registerCommand('magentoWorkbench.log.show', () => output.show(true));
 
   // Features register here, one line each (see README "How to add a command").
-  registerProfiles(host);
-  registerBulkOperations(host);
+  const profiles = registerProfiles(host);
+  registerBulkOperations(host, profiles);
   registerRequestBuilder(host);
   registerConvertFeature(host);
 

@@ -16,7 +16,7 @@ import { type HostContext } from '../hostContext';
 import { type BulkProfileAccess } from './bulkProfiles';
 import { type BulkTrackingService, type TrackBulkRequest } from './bulkTrackingService';
 import { BulkTreeProvider } from './bulkTreeProvider';
-import { type BulkTreeElement } from './bulkTreeNodes';
+import { buildBulkNode, type BulkTreeElement, type NodeView } from './bulkTreeNodes';
 
 export const BULK_VIEW_ID = 'magentoWorkbench.bulkOperations';
 export const OPERATION_SCHEME = 'magento-bulk-operation';
@@ -52,6 +52,21 @@ function globalStateStore(memento: vscode.Memento): KeyValueStore {
   };
 }
 
+/** What the view shows for a bulk, returned by the API forms of the commands (Convert, tests). */
+export interface BulkSnapshot {
+  uuid: string;
+  node: NodeView;
+  verdict: string;
+  summary: string;
+  parentUuid?: string;
+  childUuids: string[];
+  retriedOperationIds: number[];
+  /** The bulk is among the view's root nodes. */
+  inTree: boolean;
+  /** The text of the "finished" notification, once shown. */
+  finishedNotice?: string;
+}
+
 export class BulkFeature implements BulkTrackingService, vscode.Disposable {
   readonly tracker: BulkTracker;
   readonly poller: BulkPoller;
@@ -66,6 +81,7 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
   private readonly noticeEligible = new Set<string>();
   private settings: BulkSettings;
   private readonly operationDocs = new vscode.EventEmitter<vscode.Uri>();
+  private readonly finishedNotices = new Map<string, string>();
 
   constructor(readonly host: HostContext, readonly profiles: BulkProfileAccess) {
     this.logger = host.logger.child('bulk');
@@ -112,6 +128,7 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
         this.poller.updateOptions({ initialIntervalMs: this.settings.initialIntervalMs, maxIntervalMs: this.settings.maxIntervalMs });
         this.provider.queueRefresh();
       }),
+      ...(profiles.onDidChangeProfiles ? [profiles.onDidChangeProfiles(() => this.provider.queueRefresh())] : []),
       vscode.workspace.registerTextDocumentContentProvider(OPERATION_SCHEME, {
         onDidChange: this.operationDocs.event,
         provideTextDocumentContent: (uri) => this.operationDocument(uri),
@@ -120,6 +137,25 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
     this.poller.start();
     this.updatePause();
     this.updateStatusBar();
+  }
+
+  snapshot(uuid: string): BulkSnapshot | undefined {
+    const bulk = this.tracker.get(uuid);
+    if (!bulk) return undefined;
+    const now = Date.now();
+    const state = computeBulkState(bulk, now, this.tracker.stuckThresholdMs);
+    const notice = this.finishedNotices.get(uuid);
+    return {
+      uuid,
+      node: buildBulkNode(bulk, { now, stuckThresholdMs: this.tracker.stuckThresholdMs }),
+      verdict: bulk.notFound ? 'not-found' : state.verdict,
+      summary: state.summary,
+      ...(bulk.parentUuid ? { parentUuid: bulk.parentUuid } : {}),
+      childUuids: [...bulk.childUuids],
+      retriedOperationIds: [...bulk.retriedOperationIds],
+      inTree: this.provider.getChildren().some((e) => e.uuid === uuid),
+      ...(notice ? { finishedNotice: notice } : {}),
+    };
   }
 
   async statusApi(profileId: string): Promise<BulkStatusApi> {
@@ -203,6 +239,8 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
     if (!bulk || !this.settings.notifyOnFinish || !this.noticeEligible.delete(uuid)) return;
     const state = computeBulkState(bulk, Date.now(), this.tracker.stuckThresholdMs);
     const text = `Bulk ${bulkLabel(bulk)} finished: ${finishedMessage(state.counts)}`;
+    this.finishedNotices.set(uuid, text);
+    this.logger.info(text);
     const retriable = (bulk.operations ?? []).some((op) => op.status === OperationStatus.RetriablyFailed || op.status === OperationStatus.NotRetriablyFailed || op.status === OperationStatus.Rejected);
     const actions = retriable ? ['Show', 'Retry failed'] : ['Show'];
     const choice = state.failed > 0

@@ -8,8 +8,9 @@ import { findRecentBulks } from '../../core/bulk/recentBulks';
 import { buildRetryPlan, RetryPlanError, selectForRetryFromBulk, type RetryPlan } from '../../core/bulk/retrySelection';
 import { STUCK_STEPS, stuckExplanationMarkdown } from '../../core/bulk/stuckDetector';
 import { type HostContext } from '../hostContext';
-import { BulkFeature, BULK_VIEW_ID } from './bulkFeature';
-import { secretStoreOf, SettingsProfileAccess, type BulkProfileAccess } from './bulkProfiles';
+import { BulkFeature, BULK_VIEW_ID, type BulkSnapshot } from './bulkFeature';
+import { profileServiceAccess, type BulkProfileAccess } from './bulkProfiles';
+import { type ProfileService } from '../profiles/profileService';
 import { isTrackBulkRequest, TRACK_BULK_COMMAND, type BulkTrackingService } from './bulkTrackingService';
 import { groupOperations, type BulkTreeElement, type GroupKey } from './bulkTreeNodes';
 
@@ -26,8 +27,8 @@ export const BULK_COMMANDS = [
   'magentoWorkbench.bulk.reveal',
 ] as const;
 
-export function registerBulkOperations(host: HostContext, profiles?: BulkProfileAccess): BulkTrackingService {
-  const access = profiles ?? host.register(new SettingsProfileAccess(secretStoreOf(host.extension.secrets), host.logger.child('bulk')));
+export function registerBulkOperations(host: HostContext, profiles: ProfileService | BulkProfileAccess): BulkTrackingService {
+  const access = 'list' in profiles ? profileServiceAccess(profiles) : profiles;
   const feature = host.register(new BulkFeature(host, access));
   const c = new BulkCommands(feature);
   host.registerCommand('magentoWorkbench.bulk.track', (arg?: unknown) => c.track(arg));
@@ -70,10 +71,11 @@ class BulkCommands {
     return pick?.profile;
   }
 
-  async track(arg?: unknown): Promise<void> {
+  /** With a TrackBulkRequest (the API form) it returns what the view now shows for the bulk. */
+  async track(arg?: unknown): Promise<BulkSnapshot | undefined> {
     if (isTrackBulkRequest(arg)) {
       await this.f.trackBulk(arg);
-      return;
+      return this.f.snapshot(normalizeBulkUuid(arg.uuid) ?? arg.uuid);
     }
     const input = await vscode.window.showInputBox({
       title: 'Track Bulk UUID', prompt: 'The bulk_uuid from a 202 answer of an async/bulk request', ignoreFocusOut: true,
@@ -87,6 +89,7 @@ class BulkCommands {
     await this.f.trackBulk({ uuid, profileId: profile.id, storeCode: profile.storeCode, description: '' });
     await vscode.commands.executeCommand(`${BULK_VIEW_ID}.focus`);
     await this.f.poller.pollNow(uuid);
+    return this.f.snapshot(uuid);
   }
 
   async findRecent(): Promise<void> {
@@ -130,10 +133,12 @@ class BulkCommands {
     }
   }
 
-  async refresh(arg?: unknown): Promise<void> {
+  /** Polls now; returns the snapshots of the refreshed bulks. */
+  async refresh(arg?: unknown): Promise<BulkSnapshot[]> {
     const uuids = targets(arg, undefined).map((t) => t.uuid);
     const list = uuids.length > 0 ? uuids : this.f.tracker.list().map((b) => b.uuid);
     await Promise.all(list.map((u) => this.f.poller.pollNow(u)));
+    return list.map((u) => this.f.snapshot(u)).filter((s): s is BulkSnapshot => s !== undefined);
   }
 
   remove(arg?: unknown, selected?: unknown): void {
@@ -177,7 +182,7 @@ class BulkCommands {
    * Retry: the bulk's failed operations, or the selected operations/groups. Retriable ones go by
    * default; non-retriable ones only after confirmation, optionally with the payloads edited first.
    */
-  async retryFailed(arg?: unknown, selected?: unknown): Promise<void> {
+  async retryFailed(arg?: unknown, selected?: unknown): Promise<BulkSnapshot | undefined> {
     const chosen = targets(arg, selected);
     if (chosen.length === 0) throw new Error('Pick a bulk (or failed operations) in the Bulk Operations view to retry.');
     const uuid = chosen[0]!.uuid;
@@ -196,14 +201,14 @@ class BulkCommands {
         { modal: true, detail: 'Edit the payloads to fix them, retry them as they are, or retry only the retriable failures (status 2).' },
         ...options,
       );
-      if (!answer) return;
+      if (!answer) return undefined;
       if (answer === 'Retry All' || answer === 'Edit Payloads First…') selection = withNonRetriable;
       edit = answer === 'Edit Payloads First…';
     }
     if (selection.selected.length === 0) {
       const reasons = [...new Set(selection.skipped.map((s) => s.reason))].join(', ');
       void vscode.window.showInformationMessage(`Nothing to retry in ${bulkLabel(bulk)}${reasons ? ` (${reasons})` : ''}.`);
-      return;
+      return undefined;
     }
     let plan: RetryPlan;
     try {
@@ -223,10 +228,10 @@ class BulkCommands {
         `${plan.missing.length} operation(s) have no payload (${plan.missing.slice(0, 3).map((m) => `#${m.id}: ${m.reason}`).join('; ')}). Retry the other ${plan.items.length}?`,
         { modal: true }, 'Retry',
       );
-      if (go !== 'Retry') return;
+      if (go !== 'Retry') return undefined;
     }
     const payloads = edit ? await this.editPayloads(plan) : plan.items.map((i) => i.payload);
-    if (!payloads) return;
+    if (!payloads) return undefined;
     const transport = await this.f.profiles.getClient(bulk.profileId);
     const outcome = await submitRetry({
       transport, tracker: this.f.tracker, plan, profileId: bulk.profileId, payloads,
@@ -235,6 +240,7 @@ class BulkCommands {
     await this.f.reveal(outcome.childUuid);
     const rejected = outcome.rejected.length > 0 ? `; ${outcome.rejected.length} rejected by the store` : '';
     void vscode.window.showInformationMessage(`Retry bulk ${shortUuid(outcome.childUuid)} submitted: ${formatCount(outcome.retriedOperationIds.length)} operation(s) of ${shortUuid(bulk.uuid)}${rejected}.`);
+    return this.f.snapshot(outcome.childUuid);
   }
 
   private selectedOperationIds(bulk: TrackedBulk, chosen: BulkTreeElement[]): number[] | undefined {
