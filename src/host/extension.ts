@@ -23,8 +23,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Features register here, one line each (see README "How to add a command").
   const profiles = registerProfiles(host);
-  registerBulkOperations(host, profiles);
-  registerRequestBuilder(host);
+  registerBulkOperations(host);
+  registerRequestBuilder(host, profiles);
   registerConvertFeature(host);
 
   logger.info(`activated (VS Code ${vscode.version})`);

@@ -1,8 +1,10 @@
 // The request builder's view of profiles: summaries for the selector (never secrets) and one
-// MagentoClient per profile, wrapped so the builder can stream large bodies. Reads the
-// `magentoWorkbench.profiles` setting and SecretStorage directly; when the profile service
-// (src/host/profiles/) offers clients, this adapter is where to plug it in.
+// MagentoClient per profile, wrapped so the builder can stream large bodies. In the extension
+// the profiles come from the ProfileService (src/host/profiles/); ConfiguredProfileSource is
+// the stand-alone reader of the same setting, kept for hosts without that service.
 import * as vscode from 'vscode';
+import { type ProfileService } from '../profiles/profileService';
+import { type MagentoClient } from '../../core/http/magentoClient';
 import { type Logger, type SecretStore } from '../../core/ports';
 import { parseProfile, profileFingerprint, type Profile } from '../../core/profiles/profile';
 import { createMagentoClient } from '../../core/http/magentoClient';
@@ -66,5 +68,32 @@ export class ConfiguredProfileSource implements BuilderProfileSource, vscode.Dis
   dispose(): void {
     for (const { transport } of this.clients.values()) transport.dispose();
     this.clients.clear();
+  }
+}
+
+/** Profiles and clients from the ProfileService; the builder adds streaming on top of its clients. */
+export class ProfileServiceSource implements BuilderProfileSource {
+  private readonly wrapped = new WeakMap<MagentoClient, BuilderTransport>();
+
+  constructor(private readonly service: ProfileService) {}
+
+  list(): ProfileSummary[] {
+    return this.service.list().map(summarizeProfile);
+  }
+
+  activeProfileId(): string | undefined {
+    return this.service.active()?.id;
+  }
+
+  async transport(profileId: string): Promise<MagentoTransport> {
+    if (!this.service.get(profileId)) throw new Error(`Profile "${profileId}" does not exist any more.`);
+    // The service rebuilds a client when the profile or its secrets change, so wrap per client.
+    const client = await this.service.getClient(profileId);
+    let transport = this.wrapped.get(client);
+    if (!transport) {
+      transport = withStreaming(client);
+      this.wrapped.set(client, transport);
+    }
+    return transport;
   }
 }

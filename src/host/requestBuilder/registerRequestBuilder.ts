@@ -11,12 +11,13 @@ import { RequestBuilderService, type BuilderProfileSource, type SchemaStore } fr
 import { MagentoSchemaView } from '../../core/requestBuilder/magentoSchemaView';
 import { requestDraftSchema, emptyDraft, type RequestDraft } from '../../protocol/requestBuilderProtocol';
 import { type HostContext } from '../hostContext';
-import { ConfiguredProfileSource } from './builderProfiles';
+import { type ProfileService } from '../profiles/profileService';
+import { ConfiguredProfileSource, ProfileServiceSource } from './builderProfiles';
 import { REQUEST_BUILDER_VIEW_TYPE, RequestBuilderPanel, webviewOptions } from './requestBuilderPanel';
 
 export const OPEN_REQUEST_BUILDER_COMMAND = 'magentoWorkbench.requestBuilder.open';
 /** Convert's command, called with the built request when registered (see the convert issue). */
-export const CONVERT_COMMANDS = ['magentoWorkbench.convert.fromRequest', 'magentoWorkbench.convert.toAsync', 'magentoWorkbench.convert.request'];
+export const CONVERT_COMMANDS = ['magentoWorkbench.convert.toAsync'];
 
 /** Returned by the open command so in-process tests can drive a panel through its message handler. */
 export interface RequestBuilderPanelHandle {
@@ -35,19 +36,19 @@ function fileSafe(id: string): string {
   return id.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
-export function registerRequestBuilder(host: HostContext): void {
+export function registerRequestBuilder(host: HostContext, profileService?: ProfileService): void {
   const context = host.extension;
   const logger = host.logger.child('requestBuilder');
   const storageRoot = context.globalStorageUri.fsPath;
   const schemaDir = join(storageRoot, 'requestBuilder', 'schemas');
   const outputDir = join(storageRoot, 'requestBuilder', 'responses');
 
-  const configured = host.register(new ConfiguredProfileSource({
+  const fromService = profileService ? new ProfileServiceSource(profileService) : undefined;
+  const profiles = new SwitchableProfileSource(fromService ?? host.register(new ConfiguredProfileSource({
     get: async (key) => context.secrets.get(key),
     store: async (key, value) => context.secrets.store(key, value),
     delete: async (key) => context.secrets.delete(key),
-  }, logger));
-  const profiles = new SwitchableProfileSource(configured);
+  }, logger)));
 
   const schemaStore: SchemaStore = {
     async read(profileId) {
@@ -85,7 +86,7 @@ export function registerRequestBuilder(host: HostContext): void {
 
   const panels = new Set<RequestBuilderPanel>();
   const activeProfileId = (): string | undefined => {
-    const configuredId = vscode.workspace.getConfiguration('magentoWorkbench').get<string>('activeProfile');
+    const configuredId = fromService?.activeProfileId() ?? vscode.workspace.getConfiguration('magentoWorkbench').get<string>('activeProfile');
     const list = profiles.list();
     return list.find((p) => p.id === configuredId)?.id ?? list[0]?.id;
   };
@@ -138,5 +139,6 @@ export function registerRequestBuilder(host: HostContext): void {
       }
     }),
   );
+  if (profileService) host.register(profileService.onDidChangeProfiles(() => { for (const panel of panels) panel.refreshProfiles(); }));
   host.register({ dispose: () => { for (const panel of [...panels]) panel.dispose(); } });
 }

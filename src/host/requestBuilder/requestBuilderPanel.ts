@@ -50,6 +50,7 @@ export class RequestBuilderPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly postListeners = new Set<(message: HostMessage) => void>();
   private disposed = false;
+  private readonly producedFiles = new Set<string>();
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, draft?: RequestDraft) {
     this.draft = draft ?? { ...emptyDraft(), ...(deps.activeProfileId() ? { profileId: deps.activeProfileId() } : {}) };
@@ -200,6 +201,7 @@ export class RequestBuilderPanel implements vscode.Disposable {
         this.updateTitle();
         const result = await service.send(p.draft, signal);
         if (result.body.kind === 'file') {
+          this.producedFiles.add(result.body.path);
           // Large bodies open in an editor, never in the webview (VS Code pages large files itself).
           void vscode.window.showTextDocument(vscode.Uri.file(result.body.path), { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
         }
@@ -215,6 +217,7 @@ export class RequestBuilderPanel implements vscode.Disposable {
           const result = await service.fetchAllPages(p.draft, p.format, (progress) => {
             this.post({ type: 'fetchAllProgress', jobId: p.jobId, pages: progress.pages, items: progress.items, ...(progress.totalCount !== undefined ? { totalCount: progress.totalCount } : {}) });
           }, controller.signal);
+          this.producedFiles.add(result.path);
           void vscode.window.showInformationMessage(`${result.cancelled ? 'Cancelled after' : 'Fetched'} ${result.items} items in ${result.pages} pages → ${result.path}`, 'Open').then((choice) => {
             if (choice === 'Open') void vscode.window.showTextDocument(vscode.Uri.file(result.path));
           });
@@ -255,20 +258,23 @@ export class RequestBuilderPanel implements vscode.Disposable {
         const p = message.params as RequestParams<'convertToAsync'>;
         const command = await this.deps.convertCommand();
         if (!command) return { started: false, message: 'Async/bulk conversion is not available in this build.' };
-        const { built, profile } = service.build(p.draft);
-        await vscode.commands.executeCommand(command, {
-          method: built.method,
-          path: built.path,
-          storeCode: built.storeCode,
-          query: built.query,
-          body: built.body,
-          profileId: profile.id,
-          httpText: service.httpText(p.draft),
-        });
-        return { started: true, message: 'Opened in the async/bulk converter.' };
+        const target = await vscode.window.showQuickPick(
+          [{ label: 'Async', description: 'POST /async/V1/… — one queued operation', id: 'async' }, { label: 'Bulk', description: 'POST /async/bulk/V1/… — many operations in one bulk', id: 'bulk' }],
+          { title: 'Convert this request to' },
+        );
+        if (!target) return { started: false, message: 'Conversion cancelled.' };
+        // Convert works on `.http` requests: hand it this one as an untitled .http document.
+        const text = service.httpText(p.draft);
+        const document = await vscode.workspace.openTextDocument({ language: 'http', content: text });
+        await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+        const line = text.split('\n').findIndex((l) => l.startsWith(`${p.draft.method} `)) + 1;
+        await vscode.commands.executeCommand(target.id === 'bulk' ? 'magentoWorkbench.convert.toBulk' : command, { uri: document.uri.toString(), line });
+        return { started: true, message: `Opened in the ${target.label.toLowerCase()} converter.` };
       }
       case 'openFile': {
         const p = message.params as RequestParams<'openFile'>;
+        // Only files this panel wrote: a webview message must not open arbitrary paths.
+        if (!this.producedFiles.has(p.path)) throw new RequestBuilderError('That file was not written by this panel.');
         await vscode.window.showTextDocument(vscode.Uri.file(p.path), { preview: true, viewColumn: vscode.ViewColumn.Beside });
         return { opened: true };
       }
