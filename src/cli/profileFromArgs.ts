@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { type OAuth1Signature } from '../core/auth/oauth1Signer';
 import { RedisTokenStore } from '../core/auth/redisTokenStore';
 import { TokenCache } from '../core/auth/tokenCache';
 import { totp } from '../core/auth/totp';
@@ -219,7 +220,14 @@ function canPrompt(io: CliIo): boolean {
 }
 
 /** Profile + secrets + token cache (with Redis when REDIS_URL is set) + client, from flags and env. */
-export async function createCliClient(values: ProfileArgValues, io: CliIo, options: { interactive?: boolean } = {}): Promise<CliClient> {
+export interface CliClientOptions {
+  /** Overrides the terminal check (tests). */
+  interactive?: boolean;
+  /** Receives every OAuth 1.0a signature (diagnosis of "The signature is invalid"). */
+  onOAuthSigned?: (signature: OAuth1Signature) => void;
+}
+
+export async function createCliClient(values: ProfileArgValues, io: CliIo, options: CliClientOptions = {}): Promise<CliClient> {
   const profile = await profileFromArgs(values, io);
   const logger = createCliLogger(io.stderr, Boolean(values.verbose));
   const interactive = options.interactive ?? canPrompt(io);
@@ -270,6 +278,7 @@ export async function createCliClient(values: ProfileArgValues, io: CliIo, optio
     logger,
     promptOtp,
     userAgent: 'magento-rest-cli',
+    ...(options.onOAuthSigned ? { onOAuthSigned: options.onOAuthSigned } : {}),
     ...(timeoutMs !== undefined ? { timeouts: { headersMs: timeoutMs, bodyMs: timeoutMs } } : {}),
     confirmWrite: async (request) => {
       if (values.yes) return true;

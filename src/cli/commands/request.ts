@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { redactText } from '../../core/http/redactor';
 import { type HttpMethod } from '../../core/http/types';
 import { CONDITION_TYPES, isKnownConditionType, searchCriteriaToQuery, type SearchCriteria, type SearchFilter } from '../../core/search/searchCriteria';
 import { CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
@@ -25,6 +26,9 @@ Search (GET list endpoints):
                               item as one JSON line; a progress bar on stderr in a terminal
 Body:
   --data JSON | @file         request body (JSON text, or @path to a JSON file)
+Diagnosis:
+  --show-signature            oauth1 profiles: print each OAuth signature base string on
+                              stderr (token and consumer key masked) to compare with the store's
 
 ${PROFILE_HELP}`;
 
@@ -110,6 +114,7 @@ export function createRequestCommand(): CliCommand {
             fields: { type: 'string' },
             'all-pages': { type: 'boolean' },
             data: { type: 'string' },
+            'show-signature': { type: 'boolean' },
             help: { type: 'boolean', short: 'h' },
           },
         });
@@ -158,7 +163,9 @@ export function createRequestCommand(): CliCommand {
         return parts.join('&');
       };
 
-      const cli = await createCliClient(values, io);
+      const cli = await createCliClient(values, io, values['show-signature']
+        ? { onOAuthSigned: (signature) => io.stderr(`OAuth signature base string: ${redactText(signature.baseString)}\n`) }
+        : {});
       try {
         if (!allPages) {
           const response = await cli.client.send({ method, path, query: queryFor(page), ...(body !== undefined ? { body } : {}) });

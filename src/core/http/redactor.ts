@@ -12,6 +12,8 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(authorization\s*[:=]\s*)(bearer|oauth|basic)\s+[^\r\n]+/gi, `$1$2 ${MASK}`],
   [/\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g, `Bearer ${MASK}`],
   [/(oauth_(?:signature|token_secret|token|consumer_key|consumer_secret|nonce|verifier)=)("?)[^",&\s]+/gi, `$1$2${MASK}`],
+  // The same inside an encoded signature base string (oauth_token%3Dvalue%26...).
+  [/(oauth_(?:token|consumer_key|nonce|signature)%3D)[A-Za-z0-9._~-]+/gi, `$1${MASK}`],
   // JWTs (Magento 2.4.4+ admin/customer tokens) wherever they appear, e.g. echoed in a URL or body.
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, MASK],
   // Unquoted form/query/env style: password=..., otp=..., MAGENTO_PASSWORD=..., tfaToken=...

@@ -128,6 +128,18 @@ describe('magento-rest request/token against the sandbox', () => {
     }
   });
 
+  test('oauth1 from env; --show-signature prints the masked base string', async () => {
+    const i = sandbox.credentials.integration;
+    const run = await cli(['request', 'GET', '/V1/products', '--auth', 'oauth1', '--page-size', '1', '--show-signature'], {
+      MAGENTO_CONSUMER_KEY: i.consumerKey, MAGENTO_CONSUMER_SECRET: i.consumerSecret, MAGENTO_ACCESS_TOKEN: i.accessToken, MAGENTO_ACCESS_TOKEN_SECRET: i.accessTokenSecret,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { items: unknown[] }).items.length, 1);
+    assert.match(run.stderr, /^OAuth signature base string: GET&http%3A%2F%2F127\.0\.0\.1%3A\d+%2Frest%2Fdefault%2FV1%2Fproducts&/);
+    assert.ok(!run.stderr.includes(i.accessToken));
+    assert.ok(!run.stderr.includes(i.consumerKey));
+  });
+
   test('token --forget explains that admin tokens cannot be revoked over REST', async () => {
     const run = await cli(['token', '--forget']);
     assert.equal(run.code, 0, run.stderr);

@@ -38,3 +38,18 @@ test('the 2FA request body loses password and otp but keeps the user name', () =
   const out = redactText(JSON.stringify({ username: 'admin', password: 'Adm1nPass!', otp: '654321' }));
   assert.equal(out, '{"username":"admin","password":"***","otp":"***"}');
 });
+
+test('an encoded signature base string keeps its structure but loses token, consumer key and nonce', () => {
+  const signed = signOAuth1(
+    { consumerKey: 'consumerkey0123456789abcdefghijk', consumerSecret: 'cs', accessToken: 'accesstoken0123456789abcdefghij', accessTokenSecret: 'ts' },
+    { method: 'GET', url: 'https://s.example.com/rest/V1/products?searchCriteria[pageSize]=1' },
+    { nonce: 'nonce0123456789' },
+  );
+  const out = redactText(signed.baseString);
+  assert.ok(!out.includes('accesstoken0123456789'));
+  assert.ok(!out.includes('consumerkey0123456789'));
+  assert.ok(!out.includes('nonce0123456789'));
+  assert.ok(out.startsWith('GET&https%3A%2F%2Fs.example.com%2Frest%2FV1%2Fproducts&'));
+  assert.ok(out.includes('oauth_signature_method%3DHMAC-SHA256'));
+  assert.ok(out.includes('searchCriteria%255BpageSize%255D%3D1'));
+});
