@@ -13,6 +13,7 @@ import { WebapiError } from '../errors';
 import { AsyncRequestProcessor, type OperationPayload } from './asyncRequestProcessor';
 import { installAsyncSchemas } from './asyncSchema';
 import { registerBulkStatusRoutes } from './bulkStatusRoutes';
+import { toBulkPath } from './bulkRoutes';
 import { phpJsonEncode } from './phpJson';
 import { serviceSuccessMessage } from './topicName';
 
@@ -117,7 +118,7 @@ export function installAsync(app: SandboxApp): AsyncRuntime {
         body,
         store: request.store,
         authorize: (route) => {
-          request.statsKey = `${request.method} /async/bulk${route.path}`;
+          request.statsKey = `${request.method} /async/bulk${toBulkPath(route.path)}`;
           return checkPermissions(route, request);
         },
       });

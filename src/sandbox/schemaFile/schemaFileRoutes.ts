@@ -8,6 +8,7 @@ import { buildBodySkeleton } from '../../core/schema/bodySkeleton';
 import { MagentoSchema, definitionName, type JsonSchema, type SchemaOperation } from '../../core/schema/swaggerSchema';
 import type { SandboxApp } from '../app';
 import type { RouteMethod, RouteParam, SyncRoute, TypeRef } from '../routing/routeTypes';
+import { definitionsFor } from '../schema/definitions';
 import { validateAgainstSchema } from './schemaBodyValidator';
 
 /**
@@ -185,8 +186,32 @@ export function registerSchemaFileRoutes(app: Pick<SandboxApp, 'routes'>, schema
   return added;
 }
 
+function refsOf(type: TypeRef, out: Set<string>): void {
+  if (type.kind === 'ref') out.add(type.name);
+  else if (type.kind === 'array') refsOf(type.items, out);
+}
+
+/**
+ * Makes the file's definitions available to the sandbox's own schema documents, except those the
+ * sandbox already describes for its native routes (its description matches what it returns).
+ */
+function registerDefinitions(app: SandboxApp, schema: MagentoSchema): void {
+  const nativeRefs = new Set<string>();
+  for (const route of app.routes.all()) {
+    refsOf(route.response, nativeRefs);
+    for (const p of route.params) refsOf(p.type, nativeRefs);
+  }
+  const native = new Set(Object.keys(definitionsFor(nativeRefs, app.schemaDefinitions)));
+  for (const name of schema.definitionNames()) {
+    if (native.has(name) || app.schemaDefinitions.has(name)) continue;
+    app.schemaDefinitions.set(name, schema.definition(name) as Record<string, unknown>);
+  }
+}
+
 export function installSchemaFile(app: SandboxApp): void {
   const file = app.settings.schemaFile;
   if (!file) return;
-  registerSchemaFileRoutes(app, loadSchemaFile(file));
+  const schema = loadSchemaFile(file);
+  registerDefinitions(app, schema);
+  registerSchemaFileRoutes(app, schema);
 }

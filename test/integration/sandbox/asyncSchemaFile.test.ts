@@ -77,6 +77,14 @@ describe('--schema FILE', () => {
     assert.equal(guest.status, 401);
   });
 
+  test('the store\'s own schema documents the file\'s routes with the file\'s definitions', async () => {
+    const doc = (await store.call('GET', '/rest/default/schema?services=all')).body as SwaggerDoc;
+    assert.ok(doc.paths['/V1/products/{sku}/media/{entryId}']?.put, 'schema-file route documented');
+    assert.ok(doc.paths['/V1/creditmemo']?.post, 'schema-file route documented');
+    const memo = doc.definitions['sales-data-creditmemo-interface'] as { required?: string[] };
+    assert.deepEqual(memo.required, ['order_id', 'items']);
+  });
+
   test('native routes keep their real behaviour', async () => {
     const missing = await store.call('GET', '/rest/default/V1/products/NO-SUCH-SKU-HERE');
     assert.equal(missing.status, 404);

@@ -91,6 +91,11 @@ describe('bulk status routes', () => {
     await store.call('POST', '/rest/default/async/V1/products', { product: product('ST-3') });
     const reply = await store.call('GET', '/rest/V1/bulk?searchCriteria[pageSize]=50');
     assert.equal(reply.status, 500, reply.text);
-    assert.match((reply.body as { message: string }).message, /^Internal Error\. Details are available in Magento log file\. Report ID: /);
+    const body = reply.body as { message: string; parameters: string[] };
+    assert.equal(body.message, 'Internal Error. Details are available in Magento log file. Report ID: %1');
+    assert.match(body.parameters[0]!, /^webapi-/);
+    // Filtering by bulk_uuid stays inside one bulk and works.
+    const filtered = await store.call('GET', `/rest/V1/bulk?searchCriteria[filterGroups][0][filters][0][field]=bulk_uuid&searchCriteria[filterGroups][0][filters][0][value]=${openUuid}&searchCriteria[pageSize]=50`);
+    assert.equal(filtered.status, 200, filtered.text);
   });
 });
