@@ -18,6 +18,17 @@ export type PhpValue = string | PhpArray;
 /** PHP's `max_input_nesting_level` default: deeper variables are dropped entirely. */
 export const PHP_MAX_INPUT_NESTING_LEVEL = 64;
 
+/**
+ * PHP's `max_input_vars` default: variables after the 1000th are dropped with a warning that
+ * the client never sees — a very long searchCriteria silently loses its tail.
+ */
+export const PHP_DEFAULT_MAX_INPUT_VARS = 1000;
+
+export interface ParseOptions {
+  /** Stop after this many variables, like PHP's `max_input_vars` (default: no limit). */
+  maxInputVars?: number;
+}
+
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 const utf8Encoder = new TextEncoder();
 
@@ -144,12 +155,15 @@ function assign(target: PhpArray, path: ParsedVariableName, value: string): void
 }
 
 /** Parses a query string (with or without the leading `?`) the way PHP fills `$_GET`, in order. */
-export function parsePhpQueryOrdered(query: string): PhpArray {
+export function parsePhpQueryOrdered(query: string, options: ParseOptions = {}): PhpArray {
   const result: PhpArray = new Map();
   const text = query.startsWith('?') ? query.slice(1) : query;
   if (text.length === 0) return result;
+  const limit = options.maxInputVars ?? Number.POSITIVE_INFINITY;
+  let count = 0;
   for (const pair of text.split('&')) {
     if (pair.length === 0) continue;
+    if (++count > limit) break;
     const eq = pair.indexOf('=');
     const rawName = eq >= 0 ? pair.slice(0, eq) : pair;
     const rawValue = eq >= 0 ? pair.slice(eq + 1) : '';
@@ -174,8 +188,14 @@ export function phpArrayToObject(array: PhpArray): Record<string, unknown> {
 }
 
 /** Parses like PHP's `parse_str()` into nested plain objects; keys are strings. */
-export function parsePhpQuery(query: string): Record<string, unknown> {
-  return phpArrayToObject(parsePhpQueryOrdered(query));
+export function parsePhpQuery(query: string, options: ParseOptions = {}): Record<string, unknown> {
+  return phpArrayToObject(parsePhpQueryOrdered(query, options));
+}
+
+/** How many variables PHP counts in a query (non-empty `&`-separated pairs), for max_input_vars warnings. */
+export function countQueryVariables(query: string): number {
+  const text = query.startsWith('?') ? query.slice(1) : query;
+  return text.split('&').filter((pair) => pair.length > 0).length;
 }
 
 export interface EncodeOptions {

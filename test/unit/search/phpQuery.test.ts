@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  PHP_DEFAULT_MAX_INPUT_VARS,
+  countQueryVariables,
   encodePhpQuery,
   encodeRfc3986,
   isPhpIntegerKey,
@@ -78,6 +80,15 @@ describe('parsePhpQuery', () => {
     assert.equal(Object.getPrototypeOf(parsed), Object.prototype);
     assert.deepEqual(Object.keys(parsed), ['__proto__', 'a']);
     assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  });
+  test('max_input_vars: variables past the limit are dropped, as PHP does', () => {
+    const query = Array.from({ length: 1005 }, (_, i) => `v${i}=${i}`).join('&');
+    assert.equal(countQueryVariables(query + '&&'), 1005);
+    const parsed = parsePhpQuery(query, { maxInputVars: PHP_DEFAULT_MAX_INPUT_VARS });
+    assert.equal(Object.keys(parsed).length, 1000);
+    assert.equal(parsed['v999'], '999');
+    assert.equal(parsed['v1000'], undefined);
+    assert.equal(Object.keys(parsePhpQuery(query)).length, 1005);
   });
   test('integer-key detection follows PHP', () => {
     assert.ok(isPhpIntegerKey('0'));
