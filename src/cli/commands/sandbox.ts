@@ -99,10 +99,25 @@ export const command: CliCommand = {
       io.stdout(HELP);
       return 0;
     }
+    // Signal handlers go in before anything is printed: a script that reads the --json line and
+    // immediately sends SIGINT must not hit the default (kill) disposition.
+    let signalled: NodeJS.Signals | undefined;
+    let onSignal: ((signal: NodeJS.Signals) => void) | undefined;
+    const listener = (signal: NodeJS.Signals): void => {
+      signalled ??= signal;
+      onSignal?.(signal);
+    };
+    process.on('SIGINT', listener);
+    process.on('SIGTERM', listener);
+    const detach = (): void => {
+      process.off('SIGINT', listener);
+      process.off('SIGTERM', listener);
+    };
     let handle: SandboxHandle;
     try {
       handle = await startSandbox(options);
     } catch (error) {
+      detach();
       if (error instanceof SandboxPortInUseError) {
         io.stderr(`magento-rest sandbox: ${error.message}\n`);
         return 1;
@@ -111,21 +126,18 @@ export const command: CliCommand = {
     }
     if (json) io.stdout(sandboxInfoLine(handle) + '\n');
     else io.stdout(humanBanner(handle));
-    return new Promise<number>((resolve) => {
-      const stop = (signal: NodeJS.Signals): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        if (!json) io.stderr(`\n${signal}: stopping the sandbox store\n`);
-        handle.close().then(
-          () => resolve(0),
-          (error: unknown) => {
-            io.stderr(`magento-rest sandbox: error while stopping: ${String(error)}\n`);
-            resolve(1);
-          },
-        );
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      if (signalled) resolve(signalled);
+      else onSignal = resolve;
     });
+    detach();
+    if (!json) io.stderr(`\n${signal}: stopping the sandbox store\n`);
+    try {
+      await handle.close();
+      return 0;
+    } catch (error) {
+      io.stderr(`magento-rest sandbox: error while stopping: ${String(error)}\n`);
+      return 1;
+    }
   },
 };
