@@ -161,10 +161,14 @@ function phpUrlDecodeSegment(segment: string): string {
   }
 }
 
+/** strcmp on UTF-8 bytes, i.e. code point order (no Buffer: the module also runs in webviews). */
 function byteCompare(a: string, b: string): number {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return Buffer.compare(left, right);
+  const left = Array.from(a, (ch) => ch.codePointAt(0)!);
+  const right = Array.from(b, (ch) => ch.codePointAt(0)!);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    if (left[i] !== right[i]) return left[i]! - right[i]!;
+  }
+  return left.length - right.length;
 }
 
 export class MagentoSchema {
