@@ -35,8 +35,12 @@ async function call(handle: SandboxHandle, method: string, path: string, body?: 
 async function throughput(): Promise<BenchResult[]> {
   const handle = await startSandbox({ port: 0, latency: 'none', consumers: false });
   try {
-    // Warm up the JIT, the connection pool and the consumer with a small bulk that is not measured.
-    await call(handle, 'POST', '/rest/default/async/bulk/V1/products', products('WARM', 50));
+    // The first bulk is measured as the cold figure (JIT not yet warm); a sandbox that has been
+    // running a while behaves like the second, which is the one held to the target.
+    const coldStart = performance.now();
+    const cold = await call(handle, 'POST', '/rest/default/async/bulk/V1/products', products('COLD', ITEMS));
+    const coldMs = performance.now() - coldStart;
+    if (cold.status !== 202) throw new Error(`cold bulk POST answered ${cold.status}`);
     await call(handle, 'POST', '/__sandbox/consumers', { running: true });
     while (((await call(handle, 'GET', '/__sandbox/stats')).json as { operations_by_status: Record<string, number> }).operations_by_status['4'] !== 0) {
       await new Promise((r) => setTimeout(r, 5));
@@ -59,7 +63,7 @@ async function throughput(): Promise<BenchResult[]> {
     let done = 0;
     for (;;) {
       const counts = (await call(handle, 'GET', '/__sandbox/stats')).json as { operations_by_status: Record<string, number> };
-      done = (counts.operations_by_status['1'] ?? 0) + (counts.operations_by_status['2'] ?? 0) + (counts.operations_by_status['3'] ?? 0) - 50;
+      done = (counts.operations_by_status['1'] ?? 0) + (counts.operations_by_status['2'] ?? 0) + (counts.operations_by_status['3'] ?? 0) - ITEMS;
       if (counts.operations_by_status['4'] === 0) break;
       if (performance.now() - processStart > 30_000) throw new Error(`consumer stalled at ${done} operations`);
       await new Promise((r) => setTimeout(r, 5));
@@ -70,7 +74,7 @@ async function throughput(): Promise<BenchResult[]> {
     return [
       {
         name: 'sandbox: 5,000-item bulk POST accepted',
-        metrics: { wallMs: Math.round(acceptMs), cpuMs: acceptCpuMs, items: ITEMS, itemsPerSecond: Math.round((ITEMS / acceptMs) * 1000) },
+        metrics: { wallMs: Math.round(acceptMs), cpuMs: acceptCpuMs, coldWallMs: Math.round(coldMs), items: ITEMS, itemsPerSecond: Math.round((ITEMS / acceptMs) * 1000) },
         targets: { wallMs: '< 500' },
         pass: acceptMs < 500,
       },
