@@ -161,9 +161,18 @@ describe('async/bulk accept (consumer stopped)', () => {
     assert.deepEqual(reply.body, { message: "The consumer isn't authorized to access %resources.", parameters: { resources: 'Magento_Catalog::products' } });
   });
 
-  test('bulk user is the caller (integration = user_type 1)', async () => {
+  test('bulk user is the caller (integration = user_type 1, admin = 2)', async () => {
     const reply = await store.call('POST', '/rest/default/async/V1/products', { product: product('WHO') });
     const status = (await store.call('GET', `/rest/V1/bulk/${(reply.body as Accepted).bulk_uuid}/status`)).body as DetailedStatus;
     assert.equal(status.user_type, 1);
+
+    const { username, password } = store.handle.credentials.admin;
+    const token = await store.call('POST', '/rest/V1/integration/admin/token', { username, password }, { token: null });
+    assert.equal(token.status, 200, token.text);
+    const byAdmin = await store.call('POST', '/rest/default/async/V1/products', { product: product('WHO-ADMIN') }, { token: token.body as string });
+    assert.equal(byAdmin.status, 202, byAdmin.text);
+    const adminStatus = (await store.call('GET', `/rest/V1/bulk/${(byAdmin.body as Accepted).bulk_uuid}/status`)).body as DetailedStatus;
+    assert.equal(adminStatus.user_type, 2);
+    assert.equal(typeof adminStatus.user_id, 'number');
   });
 });
