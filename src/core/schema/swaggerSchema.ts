@@ -30,18 +30,13 @@ export class SchemaError extends Error {
   }
 }
 
-const jsonSchema: z.ZodType<JsonSchema> = z.lazy(() =>
-  z.looseObject({
-    $ref: z.string().optional(),
-    type: z.string().optional(),
-    format: z.string().optional(),
-    description: z.string().optional(),
-    properties: z.record(z.string(), jsonSchema).optional(),
-    items: jsonSchema.optional(),
-    required: z.array(z.string()).optional(),
-    enum: z.array(z.unknown()).optional(),
-  }),
-) as z.ZodType<JsonSchema>;
+// Schemas are checked shallowly (an object each): a store's document holds hundreds of
+// definitions, and validating them deeply cost most of the parse time. Their insides are read
+// defensively where used (`resolve()` reports a dangling or cyclic `$ref`).
+const jsonSchema = z.custom<JsonSchema>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  { message: 'expected a JSON schema object' },
+);
 
 const parameterSchema = z.looseObject({
   name: z.string(),
@@ -161,8 +156,14 @@ function phpUrlDecodeSegment(segment: string): string {
   }
 }
 
-/** strcmp on UTF-8 bytes, i.e. code point order (no Buffer: the module also runs in webviews). */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * strcmp on UTF-8 bytes, i.e. code point order. UTF-16 unit order is the same unless a
+ * surrogate pair is involved (and no Buffer: the module also runs in webviews).
+ */
 function byteCompare(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const left = Array.from(a, (ch) => ch.codePointAt(0)!);
   const right = Array.from(b, (ch) => ch.codePointAt(0)!);
   for (let i = 0; i < Math.min(left.length, right.length); i++) {
