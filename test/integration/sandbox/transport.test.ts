@@ -121,7 +121,7 @@ describe('Magento error bodies', () => {
 
 describe('content negotiation and body decoding', () => {
   test('missing Accept means */* → JSON; application/json → JSON', async () => {
-    for (const headers of [{}, { Accept: 'application/json' }, { Accept: '*/*' }, { Accept: 'application/*' }]) {
+    for (const headers of [{}, { Accept: 'application/json' }, { Accept: '*/*' }, { Accept: 'application/*' }] as Array<Record<string, string>>) {
       const r = await raw('GET', '/rest/default/V1/products/MB-00001', { ...headers, Authorization: `Bearer ${admin}` });
       assert.equal(r.status, 200);
       assert.match(String(r.headers['content-type']), /^application\/json/);
