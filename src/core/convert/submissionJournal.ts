@@ -74,12 +74,20 @@ let sessionCounter = 0;
 
 export class JournalError extends Error {}
 
-/** An append handle for one submission session. */
+/**
+ * An append handle for one submission session. Appends are group-committed: lines queued while
+ * a write + fdatasync is in progress go out together in the next one, so two batches in flight
+ * share a sync. A `batch` record resolves only once it is on disk (it must be, before its
+ * request leaves); `accepted`/`failed` records resolve when written and become durable with the
+ * next sync or at close — if the process dies first, the batch shows as pending, the safe side.
+ */
 export class JournalSession {
   private next = 0;
-  private queue: Promise<void> = Promise.resolve();
   private handle: fsp.FileHandle | undefined;
   private closed = false;
+  private unsynced = false;
+  private readonly pending: Array<{ line: string; durable: boolean; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(readonly file: string, private readonly id: string, private readonly clock: Clock, private readonly durable: boolean) {}
 
@@ -90,37 +98,53 @@ export class JournalSession {
   async recordBatch(header: Omit<BatchHeader, 'batchId' | 'at'>, itemsJson: string): Promise<string> {
     const batchId = `${this.id}#${this.next++}`;
     const head: BatchHeader = { batchId, at: this.clock.now(), ...header };
-    const line = `{"t":"batch",${JSON.stringify(head).slice(1, -1)},"items":${itemsJson}}\n`;
-    await this.append(line);
+    await this.append(`{"t":"batch",${JSON.stringify(head).slice(1, -1)},"items":${itemsJson}}\n`, true);
     return batchId;
   }
 
   async recordAccepted(batchId: string, bulkUuid: string, requestItems: readonly RequestItemStatus[]): Promise<void> {
-    await this.append(JSON.stringify({ t: 'accepted', batchId, at: this.clock.now(), bulkUuid, requestItems }) + '\n');
+    await this.append(JSON.stringify({ t: 'accepted', batchId, at: this.clock.now(), bulkUuid, requestItems }) + '\n', false);
   }
 
   async recordFailed(batchId: string, error: string): Promise<void> {
-    await this.append(JSON.stringify({ t: 'failed', batchId, at: this.clock.now(), error }) + '\n');
+    await this.append(JSON.stringify({ t: 'failed', batchId, at: this.clock.now(), error }) + '\n', false);
   }
 
-  /** Appends in call order; each append is durable before its promise resolves. */
-  private append(line: string): Promise<void> {
-    const run = this.queue.then(async () => {
-      if (this.closed) throw new JournalError('the journal session is closed');
-      this.handle ??= await fsp.open(this.file, 'a', 0o600);
-      await this.handle.appendFile(line, 'utf8');
-      if (this.durable) await this.handle.datasync();
+  private append(line: string, durable: boolean): Promise<void> {
+    if (this.closed) return Promise.reject(new JournalError('the journal session is closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ line, durable, resolve, reject });
+      this.flushing ??= this.flush();
     });
-    // Keep the chain alive after a failure so later records are still attempted.
-    this.queue = run.catch(() => undefined);
-    return run;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const group = this.pending.splice(0);
+      try {
+        this.handle ??= await fsp.open(this.file, 'a', 0o600);
+        await this.handle.appendFile(group.length === 1 ? group[0]!.line : group.map((g) => g.line).join(''), 'utf8');
+        this.unsynced = true;
+        if (this.durable && group.some((g) => g.durable)) {
+          await this.handle.datasync();
+          this.unsynced = false;
+        }
+        for (const g of group) g.resolve();
+      } catch (error) {
+        for (const g of group) g.reject(error);
+      }
+    }
+    this.flushing = undefined;
   }
 
   async close(): Promise<void> {
-    await this.queue;
     this.closed = true;
-    await this.handle?.close();
-    this.handle = undefined;
+    while (this.flushing) await this.flushing;
+    if (this.handle) {
+      if (this.durable && this.unsynced) await this.handle.datasync().catch(() => undefined);
+      await this.handle.close();
+      this.handle = undefined;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { type MagentoRequest, type MagentoResponse, type MagentoTransport } from '../../../src/core/http/types';
@@ -133,6 +134,31 @@ describe('bulk submitter', () => {
       const summary = await submitBatches(batches(1), { transport: store2, journal: session });
       assert.equal(store2.sent.length, 0);
       assert.match(summary.outcomes[0]?.error?.message ?? '', /journal could not be written/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('journal write-ahead: every batch is on disk before it is sent; cancelled look-ahead batches are not left pending', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'submit-ahead-'));
+    try {
+      const journal = new SubmissionJournal({ folder });
+      const session = await journal.startSession();
+      const controller = new AbortController();
+      const store = new FakeStore((items, n) => {
+        const onDisk = readFileSync(session.file, 'utf8').split('\n').filter((l) => l.startsWith('{"t":"batch"')).length;
+        assert.ok(onDisk >= n + 1, `batch ${n} sent with only ${onDisk} batch records on disk`);
+        if (n === 3) controller.abort();
+        return accepted(items, n);
+      }, 1);
+      const summary = await submitBatches(batches(20), { transport: store, journal: session, concurrency: 2, journalLookahead: 6, signal: controller.signal });
+      await session.close();
+      assert.ok(summary.cancelledBatches > 0);
+      const recorded = await journal.batches();
+      assert.ok(recorded.length > store.sent.length, 'some batches were journalled ahead');
+      assert.ok(recorded.length <= store.sent.length + 6);
+      assert.deepEqual(await journal.pendingBatches(), []);
+      assert.ok(recorded.filter((b) => b.state === 'failed').every((b) => b.error === 'not sent: the submission was cancelled'));
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
