@@ -19,10 +19,10 @@ describe('magento-rest request/token against the sandbox', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
-  async function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = dir): Promise<Captured> {
+  async function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = dir, isTty = false): Promise<Captured> {
     let stdout = '';
     let stderr = '';
-    const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, env: { ...env, ...extraEnv }, cwd, isTty: false };
+    const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, env: { ...env, ...extraEnv }, cwd, isTty };
     const code = await runCli(args, io);
     return { code, stdout, stderr };
   }
@@ -70,6 +70,10 @@ describe('magento-rest request/token against the sandbox', () => {
     assert.equal(lines.length, total);
     assert.equal(new Set(lines.map((l) => l.sku)).size, total);
     assert.equal(run.stderr, '', 'no progress bar when stderr is not a terminal');
+    const pages = Math.ceil(total / 7);
+    const tty = await cli(['request', 'GET', '/V1/products', '--all-pages', '--page-size', '7', '--fields', 'items[sku]'], {}, dir, true);
+    assert.equal(tty.stdout, run.stdout, 'the progress bar never goes to stdout');
+    assert.match(tty.stderr, new RegExp(`\\[#{30}\\] page ${pages}/${pages} \\(${total}/${total} items\\)\\n$`));
   });
 
   test('--data @file sends a body; the answer is printed', async () => {
