@@ -77,7 +77,7 @@ export function customerRoutes(app: SandboxApp): SyncRoute[] {
       disable_auto_group_change: Number(input.disable_auto_group_change ?? 0),
       extension_attributes: (input.extension_attributes as Json) ?? { is_subscribed: false },
     });
-    app.data.customers.set(id, { data, password: typeof password === 'string' && password !== '' ? password : '', confirmation: null });
+    app.data.putCustomer({ data, password: typeof password === 'string' && password !== '' ? password : '', confirmation: null });
     return data;
   };
 
@@ -91,8 +91,8 @@ export function customerRoutes(app: SandboxApp): SyncRoute[] {
     if (other && other.data.id !== customerId) throw new WebapiError(400, DUPLICATE_EMAIL);
     merged.addresses = normaliseAddresses(customerId, input.addresses, record.data.addresses as JsonObject[]);
     merged.updated_at = magentoDateTime(app.clock.now());
-    record.data = ordered(merged);
-    return record.data;
+    app.data.putCustomer({ ...record, data: ordered(merged) });
+    return app.data.customers.get(customerId)?.data as JsonObject;
   };
 
   return [

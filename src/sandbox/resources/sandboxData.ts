@@ -30,12 +30,13 @@ export class SandboxData {
   nextPageId: number;
   nextBlockId: number;
   nextShipmentId = 1;
+  private readonly emailIndex = new Map<string, number>();
 
   constructor(seed: number, readonly clock: Clock) {
     const seeded = seedStore(seed);
     this.credentials = seeded.credentials;
     for (const p of seeded.products) this.products.set(p.sku as string, { data: p, storeOverrides: new Map() });
-    for (const c of seeded.customers) this.customers.set(c.data.id as number, c);
+    for (const c of seeded.customers) this.putCustomer(c);
     for (const o of seeded.orders) this.orders.set(o.entity_id as number, o);
     for (const s of seeded.sourceItems) this.sourceItems.set(`${s.sku as string}|${s.source_code as string}`, s);
     for (const p of seeded.cmsPages) this.cmsPages.set(p.id as number, p);
@@ -48,18 +49,27 @@ export class SandboxData {
   }
 
   customerLogin(email: string): CustomerLogin | undefined {
-    const lower = email.toLowerCase();
-    for (const c of this.customers.values()) {
-      if ((c.data.email as string).toLowerCase() === lower) return { id: c.data.id as number, password: c.password, confirmation: c.confirmation };
-    }
-    return undefined;
+    // Token requests are not website-scoped in the sandbox: there is one website.
+    const c = this.findCustomerByEmail(email, 1);
+    return c ? { id: c.data.id as number, password: c.password, confirmation: c.confirmation } : undefined;
   }
 
+  /** E-mails are unique per website and compared case-insensitively (indexed: bulk creates stay O(1)). */
   findCustomerByEmail(email: string, websiteId: number): CustomerSeed | undefined {
-    const lower = email.toLowerCase();
-    for (const c of this.customers.values()) {
-      if ((c.data.email as string).toLowerCase() === lower && c.data.website_id === websiteId) return c;
-    }
-    return undefined;
+    const id = this.emailIndex.get(emailKey(email, websiteId));
+    return id === undefined ? undefined : this.customers.get(id);
   }
+
+  /** Stores a customer and keeps the e-mail index in step (also when the e-mail changes). */
+  putCustomer(customer: CustomerSeed): void {
+    const id = customer.data.id as number;
+    const previous = this.customers.get(id);
+    if (previous) this.emailIndex.delete(emailKey(previous.data.email as string, previous.data.website_id as number));
+    this.customers.set(id, customer);
+    this.emailIndex.set(emailKey(customer.data.email as string, customer.data.website_id as number), id);
+  }
+}
+
+function emailKey(email: string, websiteId: number): string {
+  return `${websiteId}|${email.toLowerCase()}`;
 }

@@ -14,8 +14,9 @@ export function camelToSnake(key: string): string {
 
 /** Value for a parameter from input keyed camelCase or snake_case (the first key in input order wins). */
 function lookup(input: Record<string, unknown>, name: string): { found: boolean; value: unknown } {
-  for (const [key, value] of Object.entries(input)) {
-    if (key === name || snakeToCamel(key) === name) return { found: true, value };
+  for (const key in input) {
+    if (!Object.prototype.hasOwnProperty.call(input, key)) continue;
+    if (key === name || (key.includes('_') && snakeToCamel(key) === name)) return { found: true, value: input[key] };
   }
   return { found: false, value: undefined };
 }
