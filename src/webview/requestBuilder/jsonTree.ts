@@ -74,12 +74,12 @@ export function renderJsonTree(value: Json, options: TreeOptions): { element: HT
   const matches = makeMatcher(search);
   const stats: JsonTreeStats = { matches: 0 };
 
-  const renderChildren = (container: HTMLElement, value: Record<string, Json> | Json[], start: number): void => {
+  const renderChildren = (container: HTMLElement, value: Record<string, Json> | Json[], start: number, autoOpen: (index: number) => boolean = () => false): void => {
     const entries = entriesOf(value);
     const end = Math.min(entries.length, start + CHILD_PAGE);
     for (let i = start; i < end; i++) {
       const [key, child] = entries[i]!;
-      container.appendChild(renderNode(key, child, Array.isArray(value)));
+      container.appendChild(renderNode(key, child, Array.isArray(value), autoOpen(i)));
     }
     if (end < entries.length) {
       const more = h('vscode-button', { secondary: true, class: 'json-more', 'aria-label': `Show ${Math.min(CHILD_PAGE, entries.length - end)} more of ${entries.length - end} remaining entries` }, `Show more (${entries.length - end} left)`);
@@ -91,7 +91,7 @@ export function renderJsonTree(value: Json, options: TreeOptions): { element: HT
     }
   };
 
-  const renderNode = (key: string, child: Json, inArray: boolean): HTMLElement => {
+  const renderNode = (key: string, child: Json, inArray: boolean, autoOpen = false): HTMLElement => {
     const keyMatch = search !== '' && key.toLowerCase().includes(search);
     const keyEl = h('span', { class: inArray ? 'json-index' : 'json-key' }, ...highlighted(inArray ? key : JSON.stringify(key), keyMatch ? search : ''));
     if (!isContainer(child)) {
@@ -103,7 +103,7 @@ export function renderJsonTree(value: Json, options: TreeOptions): { element: HT
     if (keyMatch) stats.matches++;
     const size = Array.isArray(child) ? child.length : Object.keys(child).length;
     const preview = Array.isArray(child) ? `[${size}]` : `{${size}}`;
-    const open = search !== '' && matches(child, '');
+    const open = autoOpen || (search !== '' && matches(child, ''));
     const details = h('details', { class: 'json-branch' });
     const summary = h('summary', { role: 'treeitem', 'aria-expanded': open ? 'true' : 'false' }, keyEl, h('span', { class: 'json-colon' }, ': '), h('span', { class: 'json-preview' }, preview));
     const list = h('ul', { role: 'group' });
@@ -112,7 +112,8 @@ export function renderJsonTree(value: Json, options: TreeOptions): { element: HT
     const ensure = (): void => {
       if (rendered) return;
       rendered = true;
-      renderChildren(list, child, 0);
+      // An auto-opened list shows its first element opened too (the shape of one item at a glance).
+      renderChildren(list, child, 0, (index) => autoOpen && Array.isArray(child) && index === 0);
     };
     details.addEventListener('toggle', () => {
       summary.setAttribute('aria-expanded', details.open ? 'true' : 'false');
@@ -127,11 +128,9 @@ export function renderJsonTree(value: Json, options: TreeOptions): { element: HT
 
   const root = h('ul', { class: 'json-tree', role: 'tree', 'aria-label': 'Response body' });
   if (isContainer(value)) {
-    renderChildren(root, value, 0);
-    // The first level is open by default: a list response shows items/total_count at a glance.
-    for (const details of Array.from(root.querySelectorAll(':scope > li > details'))) {
-      if (!(details as HTMLDetailsElement).open && root.children.length <= 5) (details as HTMLDetailsElement).open = true;
-    }
+    // A small first level opens by default: a list response shows items/total_count at a glance.
+    const small = entriesOf(value).length <= 5;
+    renderChildren(root, value, 0, () => small);
   } else {
     root.appendChild(h('li', { role: 'treeitem', class: 'json-leaf' }, h('span', { class: scalarClass(value) }, scalarText(value))));
   }

@@ -617,6 +617,7 @@ class RequestBuilderApp {
     this.renderActions();
     this.renderResponse();
     this.renderAdvice();
+    this.el.response.scrollIntoView({ block: 'start' });
   }
 
   private async page(delta: number): Promise<void> {
