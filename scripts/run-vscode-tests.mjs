@@ -8,7 +8,8 @@
 //       `payload`; see ../shared/docs/real-vscode-here.md.
 //   electron — @vscode/test-electron downloads VS Code and runs the same runner module. Chosen
 //       automatically when test-electron already cached a VS Code in .vscode-test/; `auto`
-//       probes the download server for 3 s first (laptops with internet).
+//       probes the download server for 3 s first (laptops with internet). VSCODE_EXECUTABLE_PATH
+//       names a local VS Code to use instead of downloading one (and selects this mode).
 //
 // Usage: node scripts/run-vscode-tests.mjs [test/vscode/x.test.ts ...] [--grep TEXT]
 //          [--vsix path/to/extension.vsix] [--no-build] [--mode code-server|electron|auto]
@@ -27,7 +28,10 @@ import { createScratchProfile, installExtension, launchChromium, startCodeServer
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const testDir = join(repoRoot, 'test', 'vscode');
-const outDir = join(repoRoot, '.vscode-test', 'out');
+// One folder per run: several engineers may run the tier at once in the same working tree.
+// It stays under the repository so the bundles' `require('mocha')` finds node_modules.
+const outRoot = join(repoRoot, '.vscode-test', 'out');
+const outDir = join(outRoot, `run-${process.pid}`);
 const failureLogsDir = join(repoRoot, 'test-results', 'vscode-logs');
 const RESULTS_FILE_ENV = 'MWB_VSCODE_RESULTS';
 
@@ -78,7 +82,7 @@ function selectTestFiles() {
 
 /** Bundles the runner and each test file (vscode and mocha stay external) into .vscode-test/out/. */
 async function bundleTests(files) {
-  rmSync(outDir, { recursive: true, force: true });
+  removeStaleBundles();
   mkdirSync(outDir, { recursive: true });
   await esbuild.build({
     entryPoints: [join(testDir, 'runner.ts'), ...files].map((f) => ({ in: f, out: basename(f, '.ts') })),
@@ -97,6 +101,25 @@ async function bundleTests(files) {
   return join(outDir, 'runner.js');
 }
 
+/** Deletes bundle folders of runs whose process is gone (killed runs leave theirs behind). */
+function removeStaleBundles() {
+  if (!existsSync(outRoot)) return;
+  for (const entry of readdirSync(outRoot)) {
+    const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
+    if (pid && pid !== process.pid && isAlive(pid)) continue;
+    rmSync(join(outRoot, entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
 function buildExtension() {
   const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) failBeforeRunning('the extension build (node esbuild.mjs) failed');
@@ -105,6 +128,7 @@ function buildExtension() {
 async function chooseMode() {
   const requested = options.mode ?? process.env.VSCODE_TEST_MODE;
   if (requested === 'code-server' || requested === 'electron') return requested;
+  if (process.env.VSCODE_EXECUTABLE_PATH && !requested) return 'electron';
   if (requested && requested !== 'auto') failBeforeRunning(`unknown VSCODE_TEST_MODE "${requested}" (code-server, electron or auto)`);
   const cachedVsCode = existsSync(join(repoRoot, '.vscode-test')) &&
     readdirSync(join(repoRoot, '.vscode-test')).some((d) => d.startsWith('vscode-'));
@@ -241,11 +265,15 @@ async function runInCodeServer(runnerModule, env) {
     browser = chromium.browser;
     chromium.page.on('console', (m) => { if (m.type() === 'error') browserLog.push(`[console.error] ${m.text()}`); });
     chromium.page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.message}`));
+    let pageCrashed = false;
+    chromium.page.on('crash', () => { pageCrashed = true; });
     await chromium.page.goto(workbenchUrl(server, { folder: profile.workspace, extensionDevelopmentPath: developmentPath, extensionTestsPath: runnerModule }));
 
-    const { tally, outcome, reason } = await followResults(resultsFile);
+    const { tally, outcome, reason } = await followResults(resultsFile, {
+      stopEarly: () => (server.hasExited() ? 'code-server exited during the run' : pageCrashed ? 'the Chromium page crashed' : undefined),
+    });
     if (outcome !== 'finished') {
-      if (outcome === 'timeout') {
+      if (outcome === 'timeout' || outcome === 'stopped') {
         tally.failed++;
         print(`✖ ${reason}`);
       }
@@ -285,6 +313,8 @@ async function runInElectron(runnerModule, env) {
   let exitCode;
   let runError;
   const running = runTests({
+    // A local VS Code (VSCODE_EXECUTABLE_PATH) skips the download.
+    ...(process.env.VSCODE_EXECUTABLE_PATH ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH } : {}),
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: runnerModule,
     extensionTestsEnv: { ...env, MWB_VSCODE_EXPECT_EXTENSION_ROOT: repoRoot, [RESULTS_FILE_ENV]: resultsFile },
@@ -329,6 +359,7 @@ try {
   failBeforeRunning(error instanceof Error ? (error.stack ?? error.message) : String(error));
 }
 
+rmSync(outDir, { recursive: true, force: true });
 for (const m of tally.metrics) print(`ℹ metric ${m.name} ${m.value} ${m.unit}`);
 printSummary(tally);
 process.exit(tally.failed > 0 ? 1 : 0);

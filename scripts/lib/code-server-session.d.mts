@@ -17,6 +17,8 @@ export interface CodeServer {
   baseUrl: string;
   pid: number;
   logFile: string;
+  /** True once the server process has exited (a crash mid-run). */
+  hasExited(): boolean;
   stop(): Promise<void>;
 }
 

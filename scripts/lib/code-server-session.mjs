@@ -145,6 +145,8 @@ export async function startCodeServer(profile, { env = {}, readyTimeoutMs = 60_0
       baseUrl,
       pid: child.pid,
       logFile,
+      /** True once the server process has exited (a crash mid-run). */
+      hasExited: () => exited,
       async stop() {
         process.off('exit', onExit);
         await stop();
