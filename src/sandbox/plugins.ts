@@ -4,12 +4,14 @@
 import type { SandboxApp } from './app';
 import { installAsync } from './async/asyncPlugin';
 import { installSchemaFile } from './schemaFile/schemaFileRoutes';
+import { installFaultControls } from './faults/faultControls';
 
 export type SandboxPlugin = (app: SandboxApp) => void | Promise<void>;
 
 export const sandboxPlugins: SandboxPlugin[] = [
   (app) => {
-    installAsync(app);
+    const runtime = installAsync(app);
+    installFaultControls(app, runtime);
   },
   // Last: it adds only the routes of the file that nothing above serves natively.
   installSchemaFile,

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { SandboxApp, headerValue, type SandboxSettings } from './app';
 import { chooseEncoding, compress, COMPRESSION_THRESHOLD_BYTES, phpJsonEncode, renderBody } from './http/render';
 import { sandboxPlugins } from './plugins';
+import { httpFaultsOf } from './faults/faultControls';
+import { applyFaultBeforeHandling, faultShapesResponse, writeFaultyResponse } from './faults/httpFaults';
 
 export interface SandboxOptions {
   /** 0 = any free port. */
@@ -122,6 +124,9 @@ async function serve(app: SandboxApp, req: IncomingMessage, res: ServerResponse)
   try {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const faults = httpFaultsOf(app);
+    const fault = faults?.injector.decide(req.method ?? 'GET', (req.url ?? '/').split('?', 1)[0] ?? '/');
+    if (fault && faults && (await applyFaultBeforeHandling(fault, req, res, faults.actions))) return;
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
     const result = await app.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks), origin });
     const rendered = result.format === 'json'
@@ -129,6 +134,10 @@ async function serve(app: SandboxApp, req: IncomingMessage, res: ServerResponse)
       : renderBody(result.body, result.format);
     let payload: Buffer = Buffer.from(rendered.text, 'utf8');
     const headers: Record<string, string | number> = { 'Content-Type': rendered.contentType, ...result.headers };
+    if (faultShapesResponse(fault)) {
+      await writeFaultyResponse(fault, req, res, result.status, headers, payload);
+      return;
+    }
     const encoding = payload.length >= COMPRESSION_THRESHOLD_BYTES ? chooseEncoding(headerValue(req.headers['accept-encoding'])) : undefined;
     if (encoding) {
       payload = compress(payload, encoding);

@@ -141,6 +141,8 @@ function report(summary: SubmitSummary, items: number) {
     accepted: summary.acceptedOperations,
     rejected: summary.rejectedOperations,
     failed_batches: summary.failedBatches,
+    // Sent, but no usable answer: maybe queued. Pending in the journal; check before resubmitting.
+    unknown_batches: summary.unknownBatches,
     cancelled_batches: summary.cancelledBatches,
     batches: summary.outcomes.map((o) => ({
       batch: o.index + 1,
@@ -238,7 +240,7 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
         concurrency,
         signal: controller.signal,
         onProgress: (p) => { if (io.isTty) io.stderr(`${progressMessage(p)}\r`); },
-        onFailed: (o) => io.stderr(`batch ${o.index + 1} failed: ${o.error?.message ?? ''}\n`),
+        onFailed: (o) => io.stderr(`batch ${o.index + 1} ${o.status === 'unknown' ? 'outcome unknown' : 'failed'}: ${o.error?.message ?? ''}\n`),
       });
     } finally {
       process.removeListener('SIGINT', onSigint);
@@ -246,7 +248,7 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
     }
     await trackSubmitted(deps, io, summary, connection, `${conversion.route.method} ${conversion.route.pathTemplate}`);
     const out: Record<string, unknown> = report(summary, items.length);
-    let failed = summary.failedBatches > 0 || summary.rejectedOperations > 0 || summary.cancelledBatches > 0;
+    let failed = summary.failedBatches > 0 || summary.unknownBatches > 0 || summary.rejectedOperations > 0 || summary.cancelledBatches > 0;
     if (values.wait && summary.bulkUuids.length > 0) {
       const waited = await waitForBulks(connection.transport, summary.bulkUuids, connection.storeCode, waitTimeoutMs, deps.pollMs ?? 1000, io);
       out.wait = { complete: waited.complete, failed: waited.failed, open: waited.open, timed_out: waited.timedOut, failures: waited.failures.slice(0, 100) };

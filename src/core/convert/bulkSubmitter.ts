@@ -36,7 +36,12 @@ export interface RejectedItem {
   message: string;
 }
 
-export type BatchStatus = 'accepted' | 'partially-accepted' | 'failed' | 'cancelled';
+/**
+ * `unknown`: the request left and no usable answer came back (connection reset after sending, a
+ * timeout, a 2xx body that could not be read, a gateway timeout) — the store may have queued it.
+ * It is never resent automatically; the journal keeps it pending so it can be checked first.
+ */
+export type BatchStatus = 'accepted' | 'partially-accepted' | 'failed' | 'unknown' | 'cancelled';
 
 export interface BatchOutcome {
   /** 0-based batch number. */
@@ -87,6 +92,9 @@ export interface SubmitSummary {
   acceptedOperations: number;
   rejectedOperations: number;
   failedBatches: number;
+  /** Batches that may or may not have been queued (see BatchStatus `unknown`). */
+  unknownBatches: number;
+  unknownOperations: number;
   cancelledBatches: number;
   /** Operations in failed or cancelled batches (not queued by Magento). */
   unsentOperations: number;
@@ -195,6 +203,10 @@ export async function submitBatches(batches: readonly PreparedBatch[], options: 
       const e = error as { status?: unknown; message?: unknown };
       const message = error instanceof Error ? error.message : String(error);
       const httpStatus = typeof e.status === 'number' ? e.status : undefined;
+      if (outcomeUnknown(error, httpStatus)) {
+        unknown(withId, httpStatus !== undefined ? { status: httpStatus, message } : { message });
+        return;
+      }
       await failed(withId, batchId, httpStatus !== undefined ? { status: httpStatus, message } : { message });
       return;
     }
@@ -226,6 +238,13 @@ export async function submitBatches(batches: readonly PreparedBatch[], options: 
   const failed = async (outcome: Omit<BatchOutcome, 'status'>, batchId: string | undefined, error: { status?: number; message: string }): Promise<void> => {
     const full: BatchOutcome = { ...outcome, status: 'failed', error };
     if (options.journal && batchId !== undefined) await options.journal.recordFailed(batchId, error.message).catch(() => undefined);
+    options.onFailed?.(full);
+    finish(full);
+  };
+
+  // Nothing goes to the journal: the batch stays pending there, which is what it is.
+  const unknown = (outcome: Omit<BatchOutcome, 'status'>, error: { status?: number; message: string }): void => {
+    const full: BatchOutcome = { ...outcome, status: 'unknown', error: { ...error, message: `${UNKNOWN_OUTCOME_PREFIX} ${error.message}` } };
     options.onFailed?.(full);
     finish(full);
   };
@@ -262,13 +281,31 @@ export async function submitBatches(batches: readonly PreparedBatch[], options: 
   return summarize(outcomes);
 }
 
+export const UNKNOWN_OUTCOME_PREFIX = 'unknown whether the store queued this batch (the request was sent but no usable answer came back): check before resubmitting —';
+
+/**
+ * Whether a failed send may still have been queued by the store: a transport error after the
+ * request may have left (reset, timeout, unreadable 2xx body), or a gateway timeout (the proxy
+ * gave up, the store may not have). Other HTTP errors are Magento (or a proxy) refusing it.
+ */
+export function outcomeUnknown(error: unknown, httpStatus: number | undefined): boolean {
+  if (httpStatus === 504) return true;
+  const sent = (error as { requestMayHaveBeenSent?: unknown }).requestMayHaveBeenSent;
+  if (sent !== true) return false;
+  if ((error as { kind?: unknown }).kind === 'aborted') return true;
+  return httpStatus === undefined || (httpStatus >= 200 && httpStatus < 300);
+}
+
 export function summarize(outcomes: BatchOutcome[]): SubmitSummary {
-  const summary: SubmitSummary = { outcomes, bulkUuids: [], acceptedOperations: 0, rejectedOperations: 0, failedBatches: 0, cancelledBatches: 0, unsentOperations: 0 };
+  const summary: SubmitSummary = { outcomes, bulkUuids: [], acceptedOperations: 0, rejectedOperations: 0, failedBatches: 0, unknownBatches: 0, unknownOperations: 0, cancelledBatches: 0, unsentOperations: 0 };
   for (const o of outcomes) {
     if (o.bulkUuid) summary.bulkUuids.push(o.bulkUuid);
     if (o.status === 'accepted' || o.status === 'partially-accepted') {
       summary.acceptedOperations += o.itemCount - o.rejected.length;
       summary.rejectedOperations += o.rejected.length;
+    } else if (o.status === 'unknown') {
+      summary.unknownBatches++;
+      summary.unknownOperations += o.itemCount;
     } else {
       summary.unsentOperations += o.itemCount;
       if (o.status === 'failed') summary.failedBatches++;

@@ -103,6 +103,7 @@ export async function reportSummary(deps: Pick<SubmitFlowDeps, 'preview' | 'logg
   const parts = [`${summary.acceptedOperations.toLocaleString('en-US')} of ${operations.toLocaleString('en-US')} operations accepted in ${summary.bulkUuids.length} bulk${summary.bulkUuids.length === 1 ? '' : 's'}`];
   if (summary.rejectedOperations > 0) parts.push(`${summary.rejectedOperations} rejected`);
   if (summary.failedBatches > 0) parts.push(`${summary.failedBatches} batch${summary.failedBatches === 1 ? '' : 'es'} failed`);
+  if (summary.unknownBatches > 0) parts.push(`${summary.unknownBatches} with unknown outcome (check before resubmitting)`);
   if (summary.cancelledBatches > 0) parts.push(`${summary.cancelledBatches} not sent (cancelled)`);
   const message = `${label}: ${parts.join(', ')}.`;
   deps.logger.info(message);
@@ -118,6 +119,7 @@ export async function reportSummary(deps: Pick<SubmitFlowDeps, 'preview' | 'logg
     const range = `items ${o.firstItemIndex + 1}–${o.firstItemIndex + o.itemCount}`;
     if (o.status === 'accepted') lines.push(`- batch ${o.index + 1} (${range}): accepted as ${o.bulkUuid}`);
     else if (o.status === 'cancelled') lines.push(`- batch ${o.index + 1} (${range}): not sent (cancelled)`);
+    else if (o.status === 'unknown') lines.push(`- batch ${o.index + 1} (${range}): UNKNOWN — ${o.error?.message ?? ''}`);
     else if (o.status === 'failed') lines.push(`- batch ${o.index + 1} (${range}): FAILED — ${o.error?.message ?? ''}`);
     else {
       lines.push(`- batch ${o.index + 1} (${range}): accepted as ${o.bulkUuid}, ${o.rejected.length} item(s) rejected:`);

@@ -21,6 +21,11 @@ export class ControlRouter {
     this.handlers.set(`${method} ${path}`, handler);
   }
 
+  /** The handler registered for `METHOD path`, so a later plugin can extend an endpoint. */
+  handler(method: 'GET' | 'POST', path: string): ControlHandler | undefined {
+    return this.handlers.get(`${method} ${path}`);
+  }
+
   list(): string[] {
     return [...this.handlers.keys()].sort();
   }
