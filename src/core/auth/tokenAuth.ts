@@ -1,13 +1,15 @@
 // Admin and customer token authentication: POST the credentials for a token (with Magento's
 // 2FA detour for admins), keep it in the TokenCache, send it as Bearer, and on a 401 drop it
 // everywhere so the next call fetches one fresh token.
-import { MagentoApiError } from '../http/magentoError';
+import { MagentoApiError, magentoErrorFromResponse } from '../http/magentoError';
 import { type MagentoTransport } from '../http/types';
 import { type Clock, type SecretStore, silentLogger, type Logger } from '../ports';
 import { profileFingerprint, secretKey, tokenLifetimeMinutes, type Profile } from '../profiles/profile';
 import { bearerFrom, MissingSecretError, type AuthProvider, type AuthRequest, type ForgetResult, type TokenInfo } from './authProvider';
 import { type TokenCache } from './tokenCache';
 import { jwtLifetimeMs } from './tokenCrypto';
+
+const SIGN_IN_INCORRECT = 'The account sign-in was incorrect';
 
 /** Asks the user for the current Google Authenticator code; undefined = cancelled. */
 export type OtpPrompt = () => Promise<string | undefined>;
@@ -114,6 +116,18 @@ export class TokenAuthProvider implements AuthProvider {
           ? await requestAdminToken(this.deps.transport, { username: auth.username, password }, this.deps.promptOtp)
           : await requestCustomerToken(this.deps.transport, { email: auth.kind === 'customer' ? auth.email : '', password });
         return { token, expiresAt: this.expiryOf(token) };
+      },
+      serializeFailure: (error) => {
+        // Only the sign-in failure is shared: it counts towards the lockout (6 failures lock the
+        // account for 30 min), and another try with the same password cannot succeed. 2FA and
+        // OTP failures are not: the next process may have a code.
+        if (!(error instanceof MagentoApiError) || error.status !== 401 || !error.magentoMessage.startsWith(SIGN_IN_INCORRECT)) return undefined;
+        return JSON.stringify({ status: error.status, method: error.method, url: error.url, text: error.bodySnippet });
+      },
+      restoreFailure: (serialized) => {
+        const { status, method, url, text } = JSON.parse(serialized) as { status: number; method: string; url: string; text: string };
+        this.logger.info('another process just failed to sign in with these credentials; not trying again (lockout protection)');
+        return magentoErrorFromResponse({ status, method, url, text, authKind: this.kind });
       },
     });
     return { token: lookup.token, source: lookup.source, obtainedAt: lookup.obtainedAt, expiresAt: lookup.expiresAt };

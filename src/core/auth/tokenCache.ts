@@ -7,7 +7,7 @@
 // The shared store is best effort: when it fails the cache warns once and goes on locally.
 import { randomUUID } from 'node:crypto';
 import { realScheduler, silentLogger, type Logger, type Scheduler, type SecretStore } from '../ports';
-import { decryptTokenRecord, deriveTokenKey, encryptTokenRecord, parseTokenRecord, type TokenRecord } from './tokenCrypto';
+import { decryptTokenRecord, deriveTokenKey, encryptTokenRecord, openText, parseTokenRecord, sealText, type TokenRecord } from './tokenCrypto';
 
 export type { TokenRecord } from './tokenCrypto';
 
@@ -38,6 +38,13 @@ export interface TokenSpec {
   encryptionSecret: string;
   /** Fetches a new token from the store. */
   fetch: () => Promise<{ token: string; expiresAt: number | null }>;
+  /**
+   * Failures worth sharing with the processes waiting on the lock (wrong password, 2FA needed):
+   * returns a serialised form, or undefined to let every process try for itself. Without this,
+   * N processes with a wrong password would make N failed sign-ins — and 6 lock the account.
+   */
+  serializeFailure?: (error: unknown) => string | undefined;
+  restoreFailure?: (serialized: string) => Error;
 }
 
 export interface TokenCacheOptions {
@@ -51,6 +58,8 @@ export interface TokenCacheOptions {
   lockTtlMs?: number;
   /** How often a waiting process looks for the published token (default 50 ms). */
   lockPollMs?: number;
+  /** How long a shared fetch failure answers other processes (default 15 s). */
+  failureTtlMs?: number;
   /** Key prefix in the shared store (default `magento-workbench:`). */
   keyPrefix?: string;
 }
@@ -88,6 +97,7 @@ export class TokenCache {
   private readonly safetyMarginMs: number;
   private readonly lockTtlMs: number;
   private readonly lockPollMs: number;
+  private readonly failureTtlMs: number;
   private readonly keyPrefix: string;
   private sharedHealthy = true;
   private readonly owner = randomUUID();
@@ -101,6 +111,7 @@ export class TokenCache {
     this.safetyMarginMs = options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
     this.lockPollMs = options.lockPollMs ?? 50;
+    this.failureTtlMs = options.failureTtlMs ?? 15_000;
     this.keyPrefix = options.keyPrefix ?? 'magento-workbench:';
   }
 
@@ -175,6 +186,10 @@ export class TokenCache {
     return `${this.keyPrefix}lock:${fingerprint}`;
   }
 
+  private failureKey(fingerprint: string): string {
+    return `${this.keyPrefix}fail:${fingerprint}`;
+  }
+
   private async lookup(spec: TokenSpec): Promise<TokenLookup> {
     const stored = await this.readSecretStore(spec.fingerprint);
     if (stored && this.isUsable(stored)) {
@@ -209,9 +224,19 @@ export class TokenCache {
     if (first) return first;
     if (!this.sharedHealthy) return undefined;
 
+    const failureKey = this.failureKey(spec.fingerprint);
+    // A failure another process with the same secret just had (and shared) is ours too.
+    const sharedFailure = async (): Promise<Error | undefined> => {
+      if (!spec.restoreFailure) return undefined;
+      const value = await this.sharedCall((shared) => shared.get(failureKey));
+      const plain = value === undefined ? undefined : openText(key, spec.fingerprint, value);
+      return plain === undefined ? undefined : spec.restoreFailure(plain);
+    };
     const deadline = this.scheduler.now() + this.lockTtlMs + 2 * this.lockPollMs;
     let waited = false;
     for (;;) {
+      const failure = await sharedFailure();
+      if (failure) throw failure;
       const locked = await this.sharedCall((shared) => shared.acquireLock(lockKey, this.owner, this.lockTtlMs));
       if (locked === undefined) return undefined; // shared store failed: fetch locally
       if (locked) {
@@ -219,7 +244,16 @@ export class TokenCache {
           // Someone may have published while we were acquiring.
           const published = await fromShared();
           if (published) return published;
-          const record = await this.fetch(spec);
+          let record: TokenRecord;
+          try {
+            record = await this.fetch(spec);
+          } catch (error) {
+            const serialized = spec.serializeFailure?.(error);
+            if (serialized !== undefined) {
+              await this.sharedCall((shared) => shared.set(failureKey, sealText(key, spec.fingerprint, serialized), this.failureTtlMs));
+            }
+            throw error;
+          }
           const value = encryptTokenRecord(key, spec.fingerprint, record);
           const ttl = this.ttlFor(record);
           if (ttl > 0) await this.sharedCall((shared) => shared.set(tokenKey, value, ttl));
@@ -237,6 +271,8 @@ export class TokenCache {
       await this.delay(this.lockPollMs);
       const published = await fromShared();
       if (published) return published;
+      const failed = await sharedFailure();
+      if (failed) throw failed;
       if (!this.sharedHealthy) return undefined;
       if (this.scheduler.now() > deadline) {
         this.logger.warn('Timed out waiting for another process to publish the token; fetching one here.');

@@ -25,27 +25,35 @@ export function deriveTokenKey(secret: string, fingerprint: string): Promise<Buf
 }
 
 /** `v1.<iv>.<tag>.<ciphertext>` (base64url), AES-256-GCM with the fingerprint as associated data. */
-export function encryptTokenRecord(key: Buffer, fingerprint: string, record: TokenRecord): string {
+export function sealText(key: Buffer, fingerprint: string, plain: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(fingerprint));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(record), 'utf8'), cipher.final()]);
+  const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
 }
 
-/** The record, or undefined when the value was written under another key (another password) or is damaged. */
-export function decryptTokenRecord(key: Buffer, fingerprint: string, value: string): TokenRecord | undefined {
+/** The plain text, or undefined when the value was sealed under another key (another password) or is damaged. */
+export function openText(key: Buffer, fingerprint: string, value: string): string | undefined {
   const parts = value.split('.');
   if (parts.length !== 4 || parts[0] !== VERSION) return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[1]!, 'base64url'));
     decipher.setAAD(Buffer.from(fingerprint));
     decipher.setAuthTag(Buffer.from(parts[2]!, 'base64url'));
-    const plain = Buffer.concat([decipher.update(Buffer.from(parts[3]!, 'base64url')), decipher.final()]).toString('utf8');
-    return parseTokenRecord(plain);
+    return Buffer.concat([decipher.update(Buffer.from(parts[3]!, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
     return undefined;
   }
+}
+
+export function encryptTokenRecord(key: Buffer, fingerprint: string, record: TokenRecord): string {
+  return sealText(key, fingerprint, JSON.stringify(record));
+}
+
+export function decryptTokenRecord(key: Buffer, fingerprint: string, value: string): TokenRecord | undefined {
+  const plain = openText(key, fingerprint, value);
+  return plain === undefined ? undefined : parseTokenRecord(plain);
 }
 
 export function parseTokenRecord(text: string): TokenRecord | undefined {

@@ -122,6 +122,23 @@ describe('CLI processes sharing a Redis token cache', () => {
     assert.equal((await stats(sandbox)).admin - before.admin, 1);
   });
 
+  test('a wrong password in N processes costs one failed sign-in, not N (lockout protection)', async () => {
+    const route = 'POST /V1/integration/admin/token';
+    const countSignIns = async (): Promise<number> => {
+      const response = await fetch(`${sandbox.baseUrl}/__sandbox/stats`);
+      return ((await response.json()) as { requests_by_route: Record<string, number> }).requests_by_route[route] ?? 0;
+    };
+    const before = await countSignIns();
+    const wrongEnv = { ...env, MAGENTO_PASSWORD: 'not-the-password' };
+    const runs = await Promise.all(Array.from({ length: N }, () => runCliProcess(cli.path, ['token'], wrongEnv)));
+    for (const run of runs) {
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /401 The account sign-in was incorrect/);
+      assert.match(run.stderr, /Hint: .*locked account/);
+    }
+    assert.equal((await countSignIns()) - before, 1);
+  });
+
   test('Redis on a closed port: one warning per process, every process still gets its answer', async () => {
     const port = await freePort();
     const runs = await Promise.all(Array.from({ length: 3 }, () => runCliProcess(cli.path, ['request', 'GET', PRODUCTS], { ...env, REDIS_URL: `redis://127.0.0.1:${port}` })));

@@ -191,6 +191,38 @@ describe('TokenCache — shared store across processes', () => {
     assert.equal(s.fetched, 2);
   });
 
+  test('a shared sign-in failure answers the waiting processes: one failed attempt, not N', async () => {
+    const scheduler = new ManualScheduler();
+    const shared = new MemorySharedStore(scheduler);
+    const caches = Array.from({ length: 4 }, () => new TokenCache({ scheduler, shared, lockPollMs: 50 }));
+    const gate = deferred<{ token: string; expiresAt: number }>();
+    let fetches = 0;
+    const failing: TokenSpec = {
+      fingerprint: 'fp-fail', encryptionSecret: 'wrong-pw',
+      fetch: () => { fetches++; return gate.promise; },
+      serializeFailure: (error) => (error as Error).message,
+      restoreFailure: (text) => new Error(`shared: ${text}`),
+    };
+    const pending = caches.map((c) => c.get(failing).then(() => 'ok', (e: Error) => e.message));
+    for (let i = 0; i < 400 && caches.reduce((n, c) => n + c.stats.lockWaits, 0) < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      scheduler.advance(50);
+    }
+    gate.reject(new Error('401 sign-in incorrect'));
+    let settled = 0;
+    pending.forEach((p) => void p.then(() => settled++));
+    for (let i = 0; i < 400 && settled < 4; i++) {
+      await flush();
+      scheduler.advance(50);
+    }
+    const outcomes = await Promise.all(pending);
+    assert.equal(fetches, 1);
+    assert.deepEqual(outcomes.sort(), ['401 sign-in incorrect', 'shared: 401 sign-in incorrect', 'shared: 401 sign-in incorrect', 'shared: 401 sign-in incorrect']);
+    // A process with another secret cannot read the failure and tries for itself.
+    const other = await new TokenCache({ scheduler, shared }).get({ fingerprint: 'fp-fail', encryptionSecret: 'right-pw', fetch: () => Promise.resolve({ token: 'good', expiresAt: null }), restoreFailure: (t) => new Error(t) });
+    assert.equal(other.token, 'good');
+  });
+
   test('shared store down: one warning, local caching goes on, recovery is noticed', async () => {
     const scheduler = new ManualScheduler();
     const shared = new MemorySharedStore(scheduler);
