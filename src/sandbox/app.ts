@@ -36,6 +36,8 @@ export interface SandboxSettings {
   maximumPageSize: number;
   /** webapi/validation/default_page_size */
   defaultPageSize: number;
+  /** webapi/validation/complex_array_limit (max items in an array of objects, with input limits on) */
+  complexArrayLimit: number;
   adminTokenLifetimeMinutes: number;
   customerTokenLifetimeMinutes: number;
   schemaFile?: string;
@@ -50,6 +52,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   inputLimits: false,
   maximumPageSize: 300,
   defaultPageSize: 20,
+  complexArrayLimit: 20,
   adminTokenLifetimeMinutes: 240,
   customerTokenLifetimeMinutes: 60,
 };

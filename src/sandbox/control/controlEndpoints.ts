@@ -9,6 +9,7 @@ const CONFIGURABLE: Record<string, 'boolean' | 'number'> = {
   inputLimits: 'boolean',
   maximumPageSize: 'number',
   defaultPageSize: 'number',
+  complexArrayLimit: 'number',
   adminTokenLifetimeMinutes: 'number',
   customerTokenLifetimeMinutes: 'number',
 };

@@ -55,6 +55,37 @@ export interface BindOptions {
   caller: Caller;
   /** Path parameter values (sync: from the URL; bulk: from each item). */
   pathParams?: Record<string, string>;
+  /** webapi/validation/complex_array_limit when input limits are on (EntityArrayValidator). */
+  complexArrayLimit?: number;
+}
+
+/** Item interfaces of the arrays of objects the sandbox's routes accept, by property name. */
+const ARRAY_ITEM_TYPES: Record<string, string> = {
+  custom_attributes: 'Magento\\Framework\\Api\\AttributeInterface',
+  addresses: 'Magento\\Customer\\Api\\Data\\AddressInterface',
+  sourceItems: 'Magento\\InventoryApi\\Api\\Data\\SourceItemInterface',
+  items: 'Magento\\Sales\\Api\\Data\\ShipmentItemCreationInterface',
+  tracks: 'Magento\\Sales\\Api\\Data\\ShipmentTrackCreationInterface',
+  packages: 'Magento\\Sales\\Api\\Data\\ShipmentPackageCreationInterface',
+  media_gallery_entries: 'Magento\\Catalog\\Api\\Data\\ProductAttributeMediaGalleryEntryInterface',
+  tier_prices: 'Magento\\Catalog\\Api\\Data\\ProductTierPriceInterface',
+  options: 'Magento\\Catalog\\Api\\Data\\ProductCustomOptionInterface',
+  product_links: 'Magento\\Catalog\\Api\\Data\\ProductLinkInterface',
+  category_links: 'Magento\\Catalog\\Api\\Data\\CategoryLinkInterface',
+};
+
+export const MAX_ITEMS_MESSAGE = 'Maximum items of type "%type" is %max';
+
+/** EntityArrayValidator: any array of objects in the input longer than the limit is a 400. */
+function checkComplexArrays(value: unknown, key: string, limit: number): void {
+  if (Array.isArray(value)) {
+    if (value.length > limit && value.some((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) {
+      throw new WebapiError(400, MAX_ITEMS_MESSAGE, { type: ARRAY_ITEM_TYPES[key] ?? ARRAY_ITEM_TYPES[camelToSnake(key)] ?? 'array', max: limit });
+    }
+    for (const item of value) checkComplexArrays(item, key, limit);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) checkComplexArrays(v, k, limit);
+  }
 }
 
 /**
@@ -104,5 +135,8 @@ export function bindRouteInput(route: SyncRoute, input: Record<string, unknown>,
     bound[param.name] = convertScalar(param, value);
   }
   if (missing.length > 0) throw inputError(missing);
+  if (options.complexArrayLimit !== undefined) {
+    for (const [name, value] of Object.entries(bound)) checkComplexArrays(value, name, options.complexArrayLimit);
+  }
   return bound;
 }

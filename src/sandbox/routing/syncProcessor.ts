@@ -20,7 +20,12 @@ export function createSyncProcessor(app: SandboxApp): RequestProcessor {
       request.statsKey = `${route.method} ${route.path}`;
       const caller = checkPermissions(route, request);
       const input = requestData(request);
-      const params = bindRouteInput(route, input, { method: request.method, caller, pathParams });
+      const params = bindRouteInput(route, input, {
+        method: request.method,
+        caller,
+        pathParams,
+        ...(app.settings.inputLimits ? { complexArrayLimit: app.settings.complexArrayLimit } : {}),
+      });
       const call: RouteCall = { params, store: request.store, caller };
       if (app.syncDelay) await app.syncDelay(route, call);
       const output = await route.handler(call);

@@ -2,6 +2,7 @@
 // shipping, CMS pages/blocks, categories, store routes, and the deterministic seed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { SandboxClient } from './sandboxTestHelpers';
 
 let sb: SandboxClient;
@@ -59,6 +60,30 @@ describe('products', () => {
     const gone = await sb.request('DELETE', '/rest/default/V1/products/test-sku-1', { token });
     assert.equal(gone.status, 404);
     assert.deepEqual(gone.json, PRODUCT_404);
+  });
+
+  test('a SKU with reserved characters in the path, plus query params (ProductSkuTest)', async () => {
+    const sku = 'SKU:@&=$\\,;1234';
+    const created = await sb.request('POST', '/rest/default/V1/products', { token, body: { product: { sku, name: 'Test product 1', price: 5 } } });
+    assert.equal(created.status, 200, created.text);
+    // Sent as the Magento test framework sends it: the raw SKU in the path, then a query string.
+    const url = new URL(sb.baseUrl);
+    const rawPath = `/rest/default/V1/products/${sku}?assetId=${encodeURIComponent(`urn:aaid:aeme47fc635-c87e-4a7e-8eb1-f74b4b77866c${sku}`)}`;
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, path: rawPath, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(`${res.statusCode} ${text}`));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.match(body, /^200 /);
+    const product = JSON.parse(body.slice(4)) as { id: number; sku: string };
+    assert.equal(product.sku, sku);
+    assert.ok(product.id > 3000);
+    const encoded = await sb.request('GET', `/rest/default/V1/products/${encodeURIComponent(sku)}`, { token });
+    assert.equal((encoded.json as { sku: string }).sku, sku);
   });
 
   test('POST with an existing sku updates it (ProductRepository::save)', async () => {

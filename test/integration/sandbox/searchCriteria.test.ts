@@ -206,6 +206,29 @@ describe('sorting, paging, limits, echo', () => {
     }
   });
 
+  test('with input limits: arrays of objects above complex_array_limit → Maximum items of type "%type" is %max', async () => {
+    await sb.control('POST', 'config', { inputLimits: true });
+    try {
+      const many = Array.from({ length: 21 }, (_, i) => ({ sku: 'MB-00001', source_code: i % 2 ? 'default' : 'eu_warehouse', quantity: i, status: 1 }));
+      const r = await sb.request('POST', '/rest/default/V1/inventory/source-items', { token, body: { sourceItems: many } });
+      assert.equal(r.status, 400);
+      assert.deepEqual(r.json, { message: 'Maximum items of type "%type" is %max', parameters: { type: 'Magento\\InventoryApi\\Api\\Data\\SourceItemInterface', max: 20 } });
+      // A full product (35 custom attributes) trips the same rule, as on a real store with limits on.
+      const product = (await sb.request('GET', '/rest/default/V1/products/MB-00001', { token })).json as Record<string, unknown>;
+      const save = await sb.request('PUT', '/rest/default/V1/products/MB-00001', { token, body: { product } });
+      assert.equal(save.status, 400);
+      assert.deepEqual((save.json as { parameters: unknown }).parameters, { type: 'Magento\\Framework\\Api\\AttributeInterface', max: 20 });
+      assert.equal((await sb.request('POST', '/rest/default/V1/inventory/source-items', { token, body: { sourceItems: many.slice(0, 20) } })).status, 200);
+    } finally {
+      await sb.control('POST', 'config', { inputLimits: false });
+    }
+    const product = (await sb.request('GET', '/rest/default/V1/products/MB-00001', { token })).json as Record<string, unknown>;
+    assert.equal((await sb.request('PUT', '/rest/default/V1/products/MB-00001', { token, body: { product } })).status, 200, 'no limit with input limits off');
+    // Back to the seeded data for the tests that count collections.
+    await sb.control('POST', 'reset');
+    token = await sb.adminToken();
+  });
+
   test('the echo: snake_case, string values, int paging, absent members omitted (OperationRepositoryInterfaceTest style)', async () => {
     const r = await search<Customer>('/rest/default/V1/customers/search', q([...f(0, 0, 'group_id', '1', 'eq', 'camel'), ['searchCriteria[filterGroups][0][filters][1][field]', 'dob'], ['searchCriteria[filterGroups][0][filters][1][conditionType]', 'notnull'], ['searchCriteria[pageSize]', '5'], ['searchCriteria[currentPage]', '1']]));
     assert.deepEqual(r.search_criteria, {
