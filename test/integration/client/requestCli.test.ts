@@ -144,6 +144,24 @@ describe('magento-rest request/token against the sandbox', () => {
     assert.ok(!run.stderr.includes(i.consumerKey));
   });
 
+  test('2FA from the CLI: MAGENTO_OTP_SECRET computes the code; none or a wrong one explains', async () => {
+    const tfa = await startSandbox({ twoFactor: true });
+    try {
+      const tfaEnv = { MAGENTO_BASE_URL: tfa.baseUrl, MAGENTO_USERNAME: tfa.credentials.admin.username, MAGENTO_PASSWORD: tfa.credentials.admin.password };
+      const ok = await cli(['token', '--json'], { ...tfaEnv, MAGENTO_OTP_SECRET: tfa.credentials.admin.totpSecret! });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal((JSON.parse(ok.stdout) as { source: string }).source, 'fetched');
+      const none = await cli(['token'], tfaEnv);
+      assert.equal(none.code, 1);
+      assert.match(none.stderr, /2fa provider-specific endpoints[\s\S]*Hint: .*MAGENTO_OTP/);
+      const wrong = await cli(['token'], { ...tfaEnv, MAGENTO_OTP: '000000' });
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /401 Invalid code\.[\s\S]*30 seconds/);
+    } finally {
+      await tfa.close();
+    }
+  });
+
   test('token --forget explains that admin tokens cannot be revoked over REST', async () => {
     const run = await cli(['token', '--forget']);
     assert.equal(run.code, 0, run.stderr);
