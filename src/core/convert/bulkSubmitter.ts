@@ -76,7 +76,7 @@ export interface SubmitOptions {
   storeCode?: string;
   /** Batches in flight at once (default 2). */
   concurrency?: number;
-  /** How many batches the journal may be ahead of the sends (default 4 × concurrency). */
+  /** How many batches the journal may be ahead of the sends (default 8 × concurrency). */
   journalLookahead?: number;
   /** Aborting stops starting new batches; batches in flight finish and are reported. */
   signal?: AbortSignal;
@@ -149,7 +149,7 @@ export async function submitBatches(batches: readonly PreparedBatch[], options: 
   // disk sync before every send. A batch is still on disk before its request leaves; after a
   // crash at most `lookahead` journalled batches were never sent (they show as pending, and the
   // recovery check finds no bulk for them).
-  const lookahead = Math.max(1, options.journalLookahead ?? concurrency * 4);
+  const lookahead = Math.max(1, options.journalLookahead ?? concurrency * 8);
   const journalIds: Array<Promise<string> | undefined> = new Array(total);
   let journalledUpTo = 0;
   const journalAhead = (upTo: number): void => {

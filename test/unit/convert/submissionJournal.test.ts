@@ -50,6 +50,8 @@ describe('submission journal', () => {
     await session.recordAccepted(first, 'uuid-1', [{ id: 0, data_hash: 'h0', status: 'accepted' }, { id: 1, data_hash: 'h1', status: 'accepted' }]);
     const second = await session.recordBatch({ ...header, firstItemIndex: 2, itemCount: 1 }, JSON.stringify([{ sku: 'c' }]));
     await session.recordFailed(second, 'HTTP 400: "product" is required');
+    // Outcome records need no sync of their own: they are written with the next batch record or at close.
+    await session.close();
     const journal = new SubmissionJournal({ folder });
     assert.deepEqual(await journal.pendingBatches(), []);
     const all = await journal.batches();
@@ -59,6 +61,18 @@ describe('submission journal', () => {
     assert.deepEqual([...payloads.payloads], [[1, items[1]]]);
     assert.deepEqual(payloads.missing, [5]);
     assert.deepEqual((await journal.payloadsFor('unknown', [0])).missing, [0]);
+  }));
+
+  test('crash after the UUID arrived but before its record was written: pending (the safe side)', () => withFolder(async (folder) => {
+    const session = await new SubmissionJournal({ folder }).startSession();
+    const id = await session.recordBatch(header, JSON.stringify(items));
+    await session.recordAccepted(id, 'uuid-9', [{ id: 0, status: 'accepted' }]);
+    // no close(): the process died here
+    assert.deepEqual((await new SubmissionJournal({ folder }).pendingBatches()).map((b) => b.batchId), [id]);
+    // A later batch record carries the deferred outcome with it.
+    await session.recordBatch(header, JSON.stringify(items));
+    const all = await new SubmissionJournal({ folder }).batches();
+    assert.deepEqual(all.map((b) => b.state), ['accepted', 'pending']);
     await session.close();
   }));
 
