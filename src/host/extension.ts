@@ -5,6 +5,7 @@ import { registerBulkOperations } from './bulk/registerBulkOperations';
 import { registerRequestBuilder } from './requestBuilder/registerRequestBuilder';
 import { registerConvertFeature } from './convert/convertFeature';
 import { registerProfiles } from './profiles/registerProfiles';
+import { registerDemo } from './demo/registerDemo';
 
 let host: HostContext | undefined;
 
@@ -23,9 +24,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Features register here, one line each (see README "How to add a command").
   const profiles = registerProfiles(host);
-  registerBulkOperations(host);
+  registerBulkOperations(host, profiles);
   registerRequestBuilder(host, profiles);
   registerConvertFeature(host);
+  registerDemo(host, profiles);
 
   logger.info(`activated (VS Code ${vscode.version})`);
 }
