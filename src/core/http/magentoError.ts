@@ -232,6 +232,24 @@ export interface MagentoApiErrorInit {
   headers?: Record<string, string>;
 }
 
+/**
+ * A one-line summary of a non-JSON error body: an HTML page (proxy, maintenance mode) is named by
+ * its title or first heading instead of dumping markup into the message; other text is cut.
+ */
+export function nonJsonSummary(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('<')) return trimmed.slice(0, 200);
+  const pick = (tag: string): string | undefined => {
+    const match = new RegExp(`<${tag}[^>]*>([\\s\\S]{0,300}?)</${tag}>`, 'i').exec(trimmed.slice(0, 20_000));
+    const value = match?.[1]?.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    return value ? value : undefined;
+  };
+  const title = pick('title');
+  const heading = pick('h1');
+  const name = title && heading && !title.includes(heading) ? `${title} — ${heading}` : title ?? heading;
+  return name ? `HTML page "${name.slice(0, 200)}"` : `HTML page (${trimmed.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 150)})`;
+}
+
 /** A non-2xx answer from the store. `message` is the substituted phrase (plus aggregate errors). */
 export class MagentoApiError extends Error {
   override readonly name = 'MagentoApiError';
@@ -251,7 +269,7 @@ export class MagentoApiError extends Error {
   readonly headers: Record<string, string>;
 
   constructor(init: MagentoApiErrorInit) {
-    const raw = init.body?.message ?? (init.text?.trim() ? init.text.trim().slice(0, 200) : `HTTP ${init.status}`);
+    const raw = init.body?.message ?? (init.text?.trim() ? redactText(nonJsonSummary(init.text)) : `HTTP ${init.status}`);
     const formatted = init.body ? formatMagentoMessage(init.body.message, init.body.parameters) : raw;
     const aggregate = init.body?.errors?.length ? ` (${init.body.errors.map((e) => e.text).join('; ')})` : '';
     super(`${init.status} ${formatted}${aggregate}`);
