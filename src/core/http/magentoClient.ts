@@ -124,46 +124,30 @@ export function createMagentoClient(deps: MagentoClientDeps): MagentoClient {
     return { response, authHeaders };
   }
 
-  const client: MagentoClient = {
-    profile,
-    auth: undefined as unknown as AuthProvider,
-    restUrl,
-    async send<T = unknown>(request: MagentoRequest): Promise<MagentoResponse<T>> {
-      const method = request.method.toUpperCase();
-      if (profile.production && WRITE_METHODS.has(method) && deps.confirmWrite && request.authenticated !== false) {
-        if (!(await deps.confirmWrite(request))) {
-          throw new MagentoTransportError({ kind: 'aborted', url: restUrl(request.path, request.storeCode), method, message: `Cancelled: ${method} to the production profile '${profile.label}' was not confirmed.`, requestMayHaveBeenSent: false });
-        }
-      }
-      const auth = request.authenticated === false ? undefined : client.auth;
-      let { response, authHeaders } = await sendOnce(request, auth);
-      if (response.status === 401 && auth && (await auth.handleUnauthorized(authHeaders))) {
-        ({ response, authHeaders } = await sendOnce(request, auth));
-      }
-      logger.debug(`${method} ${redactText(response.url)} → ${response.status} (${response.timings.totalMs} ms, ${response.bytes.wire} B wire / ${response.bytes.decoded} B decoded${response.attempts > 1 ? `, ${response.attempts} attempts` : ''})`);
-      if (response.status < 200 || response.status >= 300) {
-        throw magentoErrorFromResponse({ status: response.status, method, url: response.url, text: response.text, headers: response.headers, authKind: profile.auth.kind, path: request.path });
-      }
-      return toMagentoResponse<T>(response, method);
-    },
-    token() {
-      if (!client.auth.token) return Promise.reject(new Error(`${profile.auth.kind} profiles have no token to fetch: the credentials are sent with every request.`));
-      return client.auth.token();
-    },
-    forgetToken() {
-      return client.auth.forget();
-    },
-    async close() {
-      await http.close();
-      if (ownsCache) await tokenCache.dispose();
-    },
-    dispose() {
-      void client.close();
-    },
-  };
+  // Token providers fetch their token through this client without authentication; `send` is
+  // hoisted, and the provider only calls it once a request is under way.
+  const unauthenticated: MagentoTransport = { send: (request) => send({ ...request, authenticated: false }) };
+  const auth = createAuthProvider(profile.auth.kind);
 
-  const unauthenticated: MagentoTransport = { send: (request) => client.send({ ...request, authenticated: false }) };
-  (client as { auth: AuthProvider }).auth = createAuthProvider(profile.auth.kind);
+  async function send<T = unknown>(request: MagentoRequest): Promise<MagentoResponse<T>> {
+    const method = request.method.toUpperCase();
+    if (profile.production && WRITE_METHODS.has(method) && deps.confirmWrite && request.authenticated !== false) {
+      if (!(await deps.confirmWrite(request))) {
+        throw new MagentoTransportError({ kind: 'aborted', url: restUrl(request.path, request.storeCode), method, message: `Cancelled: ${method} to the production profile '${profile.label}' was not confirmed.`, requestMayHaveBeenSent: false });
+      }
+    }
+    const requestAuth = request.authenticated === false ? undefined : auth;
+    let { response, authHeaders } = await sendOnce(request, requestAuth);
+    // Expired or revoked token: drop it everywhere, fetch one new token, retry once.
+    if (response.status === 401 && requestAuth && (await requestAuth.handleUnauthorized(authHeaders))) {
+      ({ response, authHeaders } = await sendOnce(request, requestAuth));
+    }
+    logger.debug(`${method} ${redactText(response.url)} → ${response.status} (${response.timings.totalMs} ms, ${response.bytes.wire} B wire / ${response.bytes.decoded} B decoded${response.attempts > 1 ? `, ${response.attempts} attempts` : ''})`);
+    if (response.status < 200 || response.status >= 300) {
+      throw magentoErrorFromResponse({ status: response.status, method, url: response.url, text: response.text, headers: response.headers, authKind: profile.auth.kind, path: request.path });
+    }
+    return toMagentoResponse<T>(response, method);
+  }
 
   function createAuthProvider(kind: Profile['auth']['kind']): AuthProvider {
     switch (kind) {
@@ -183,6 +167,27 @@ export function createMagentoClient(deps: MagentoClientDeps): MagentoClient {
         });
     }
   }
+
+  const client: MagentoClient = {
+    profile,
+    auth,
+    restUrl,
+    send,
+    token() {
+      if (!auth.token) return Promise.reject(new Error(`${profile.auth.kind} profiles have no token to fetch: the credentials are sent with every request.`));
+      return auth.token();
+    },
+    forgetToken() {
+      return auth.forget();
+    },
+    async close() {
+      await http.close();
+      if (ownsCache) await tokenCache.dispose();
+    },
+    dispose() {
+      void client.close();
+    },
+  };
 
   return client;
 }
