@@ -101,4 +101,24 @@ describe('request builder in a real workbench', () => {
     await curl.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot('08-curl');
   });
+
+  test('store data is shown as text, never run (POST with a body from the schema skeleton)', async () => {
+    await frame.locator('#endpoint-filter').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await frame.locator('#endpoint-filter').click();
+    await wb.page.keyboard.press('Control+A');
+    await wb.page.keyboard.type('POST products');
+    await frame.locator('#endpoint-list li[data-method="POST"][data-path="/V1/products"]').click();
+    const body = frame.locator('textarea.body-editor');
+    await body.waitFor({ state: 'visible' });
+    await frame.waitForFunction(() => (document.querySelector('textarea.body-editor') as HTMLTextAreaElement | null)?.value.includes('"product"') ?? false, undefined, { timeout: 30_000 });
+    const hostile = '<img src=x onerror="window.__pwned=1">"><script>window.__pwned=2</script>';
+    await body.fill(JSON.stringify({ product: { sku: 'E2E-XSS-1', name: hostile, attribute_set_id: 4, price: 9.5, status: 1, type_id: 'simple' } }, null, 2));
+    await frame.locator('#send-button').click();
+    await frame.locator('#response-status').waitFor({ state: 'visible', timeout: 30_000 }).finally(() => shot('09-store-data-as-text'));
+    await frame.locator('#response-status', { hasText: 'HTTP 200' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await frame.locator('#json-body', { hasText: '<script>window.__pwned=2</script>' }).waitFor({ state: 'visible' });
+    assert.equal(await frame.locator('#json-body img, #json-body script').count(), 0);
+    assert.equal(await frame.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    await shot('09-store-data-as-text');
+  });
 });

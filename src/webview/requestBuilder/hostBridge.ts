@@ -2,6 +2,7 @@
 // commands, and notifications. Every host message is validated; invalid ones are reported
 // in the console and dropped.
 import {
+  parseWebviewMessage,
   parseHostMessage,
   parseReplyResult,
   type HostNotification,
@@ -43,14 +44,23 @@ export class HostBridge {
   }
 
   command(message: WebviewCommand): void {
+    const valid = parseWebviewMessage(message);
+    if (!valid.ok) {
+      console.warn(`[requestBuilder] not sending an invalid command: ${valid.error}`);
+      return;
+    }
     this.api.postMessage(message);
   }
 
   request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
     const id = `${this.session}-${this.nextId++}`;
+    const message = { type: 'request', id, method, params };
+    // The host drops invalid messages without answering, so check here and fail at once instead of waiting forever.
+    const valid = parseWebviewMessage(message);
+    if (!valid.ok) return Promise.reject(new ReplyError(`The request could not be sent: ${valid.error}`));
     return new Promise<RequestResult<M>>((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
-      this.api.postMessage({ type: 'request', id, method, params });
+      this.api.postMessage(message);
     });
   }
 

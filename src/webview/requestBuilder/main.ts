@@ -231,6 +231,11 @@ class RequestBuilderApp {
     const previousSkeleton = this.detail?.bodySkeleton;
     const params: Record<string, string> = {};
     for (const name of op.pathParams) params[name] = this.draft.pathParams[name] ?? '';
+    if (op.pathTemplate !== this.draft.pathTemplate || op.method !== this.draft.method) {
+      // Another endpoint answers with another shape: the old fields and query would not apply.
+      this.draft.fields = '';
+      this.draft.extraQuery = '';
+    }
     this.draft.method = op.method;
     this.draft.pathTemplate = op.pathTemplate;
     this.draft.pathParams = params;
