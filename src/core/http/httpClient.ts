@@ -164,8 +164,12 @@ export class HttpClient {
         response = await this.once(method, init);
       } catch (raw) {
         const error = transportErrorFrom(raw, method, init.url, init.timeoutMs ?? this.timeouts.headersMs);
-        const retryable = error.kind !== 'aborted' && error.kind !== 'tls' && error.kind !== 'dns' && error.kind !== 'bad-url'
-          && (idempotent || !error.requestMayHaveBeenSent);
+        // Not retried: cancellation, TLS/DNS/URL problems (they will not go away), and a store
+        // that did not answer in time (a retry only adds load to a slow store and multiplies
+        // the wait). A write is retried only when it cannot have reached the store.
+        const permanent = error.kind === 'aborted' || error.kind === 'tls' || error.kind === 'dns' || error.kind === 'bad-url'
+          || (error.kind === 'timeout' && error.requestMayHaveBeenSent);
+        const retryable = !permanent && (idempotent || !error.requestMayHaveBeenSent);
         if (!retryable || attempt >= this.retry.maxRetries) throw error;
         const delay = this.backoff(attempt);
         this.logger.debug(`${method} ${redactText(init.url)} failed (${error.code ?? error.kind}); retry ${attempt + 1}/${this.retry.maxRetries} in ${delay} ms`);

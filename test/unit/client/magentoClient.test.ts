@@ -171,6 +171,13 @@ describe('HttpClient retries', () => {
     assert.equal(refused.attempts, 2);
   });
 
+  test('a response timeout is not retried (it would only multiply the wait)', async () => {
+    const agent = mock();
+    agent.get(ORIGIN).intercept({ path: '/slow', method: 'GET' }).replyWithError(Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }));
+    const http = new HttpClient({ dispatcher: agent, scheduler: instantScheduler() });
+    await assert.rejects(http.request({ method: 'GET', url: `${ORIGIN}/slow` }), (e: unknown) => e instanceof MagentoTransportError && e.kind === 'timeout');
+  });
+
   test('async/bulk PUT is never retried after sending (each call creates a bulk)', async () => {
     const agent = mock();
     const pool = agent.get(ORIGIN);
