@@ -71,7 +71,8 @@ export async function sendRequest(deps: ConvertCommandDeps, args?: RequestLensAr
   const started = Date.now();
   let text: string;
   try {
-    const response = await store.transport.send({
+    const transport = await store.requestTransport();
+    const response = await transport.send({
       method,
       path: parts.path,
       ...(parts.storeCode !== undefined ? { storeCode: parts.storeCode } : {}),

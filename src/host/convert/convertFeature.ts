@@ -8,7 +8,8 @@ import { type HostContext } from '../hostContext';
 import { bulkSubmitFromFile } from './bulkFromFile';
 import { convertAtLens, selectionToBulk, sendRequest, submitAtLens, type ConvertCommandDeps } from './convertCommands';
 import { ConvertPreviewProvider, PREVIEW_SCHEME } from './convertPreview';
-import { SettingsConvertProfiles } from './convertProfiles';
+import { ServiceConvertProfiles, SettingsConvertProfiles } from './convertProfiles';
+import { type ProfileService } from '../profiles/profileService';
 import { CONVERT_COMMANDS, HTTP_FILE_SELECTOR, HttpRequestCodeLensProvider, type RequestLensArgs } from './httpCodeLens';
 import { announcePendingBatches, reviewPendingBatches } from './journalRecovery';
 
@@ -21,11 +22,13 @@ export function journalFolder(context: vscode.ExtensionContext): string {
   return join(context.globalStorageUri.fsPath, 'submission-journal');
 }
 
-export function registerConvertFeature(host: HostContext): void {
+/** `profileService`: Grammar's ProfileService; without it the feature reads the profile settings itself. */
+export function registerConvertFeature(host: HostContext, profileService?: ProfileService): void {
   const logger = host.logger.child('convert');
   const preview = host.register(new ConvertPreviewProvider());
   host.register(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview));
-  const profiles = host.register(new SettingsConvertProfiles(secretStoreOf(host.extension.secrets), logger));
+  const secrets = secretStoreOf(host.extension.secrets);
+  const profiles = host.register(profileService ? new ServiceConvertProfiles(profileService, secrets, logger) : new SettingsConvertProfiles(secrets, logger));
   const journal = new SubmissionJournal({ folder: journalFolder(host.extension) });
   const config = () => vscode.workspace.getConfiguration('magentoWorkbench');
   const deps: ConvertCommandDeps = {
