@@ -20,6 +20,16 @@ function customerNotFound(id: unknown): WebapiError {
   return noSuchEntity(NO_SUCH_ENTITY, { fieldName: 'customerId', fieldValue: id as string | number });
 }
 
+/** ServiceInputProcessor: a key without a getter is a LogicException, i.e. a masked 500 in production mode. */
+function rejectUnknownKeys(input: Record<string, unknown>): void {
+  for (const key of Object.keys(input)) {
+    if (!CUSTOMER_KEYS.includes(key)) {
+      const studly = key.replace(/(^|_)([a-z0-9])/g, (_m, _u: string, c: string) => c.toUpperCase());
+      throw new Error(`Property "${studly}" does not have accessor method "get${studly}" in class "Magento\\Customer\\Api\\Data\\CustomerInterface".`);
+    }
+  }
+}
+
 /** Validation done by the customer model before save (required names and e-mail). */
 function validateCustomer(c: Record<string, unknown>): void {
   const errors: ErrorEntry[] = [];
@@ -56,6 +66,7 @@ export function customerRoutes(app: SandboxApp): SyncRoute[] {
 
   const create = (rawCustomer: unknown, password: unknown, store: StoreView): JsonObject => {
     const input = snakeKeys(rawCustomer) as Record<string, unknown>;
+    rejectUnknownKeys(input);
     validateCustomer(input);
     const websiteId = Number(input.website_id ?? (store.websiteId || 1));
     // A business rule, checked when the service runs (so async creation fails later as status 3).
@@ -85,6 +96,7 @@ export function customerRoutes(app: SandboxApp): SyncRoute[] {
     const record = app.data.customers.get(customerId);
     if (!record) throw customerNotFound(customerId);
     const input = snakeKeys(rawCustomer) as Record<string, unknown>;
+    rejectUnknownKeys(input);
     const merged: Record<string, unknown> = { ...record.data, ...input, id: customerId };
     validateCustomer(merged);
     const other = app.data.findCustomerByEmail(merged.email as string, Number(merged.website_id ?? 1));

@@ -145,6 +145,9 @@ describe('customers', () => {
         { message: '"%fieldName" is required. Enter and try again.', parameters: { fieldName: 'lastname' } },
       ],
     });
+    const unknownKey = await sb.request('POST', '/rest/default/V1/customers', { body: { customer: { email: 'u@example.com', firstname: 'U', lastname: 'K', nickname: 'x' } } });
+    assert.equal(unknownKey.status, 500, 'a property without accessor is masked like production mode');
+    assert.equal((unknownKey.json as { message: string }).message, 'Internal Error. Details are available in Magento log file. Report ID: %1');
     const missing = await sb.request('GET', '/rest/default/V1/customers/424242', { token });
     assert.equal(missing.status, 404);
     assert.deepEqual(missing.json, { message: 'No such entity with %fieldName = %fieldValue', parameters: { fieldName: 'customerId', fieldValue: 424242 } });
