@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const profiles = registerProfiles(host);
   registerBulkOperations(host, profiles);
   registerRequestBuilder(host, profiles);
-  registerConvertFeature(host);
+  registerConvertFeature(host, profiles);
   registerDemo(host, profiles);
 
   logger.info(`activated (VS Code ${vscode.version})`);
