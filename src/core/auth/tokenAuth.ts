@@ -143,24 +143,19 @@ export class TokenAuthProvider implements AuthProvider {
 
   async forget(): Promise<ForgetResult> {
     if (this.kind === 'customer') {
-      const cached = await this.deps.cache.peek(this.fingerprint);
-      let revokedOnStore = false;
-      if (cached) {
-        // Revokes every token of this customer (Magento revokes per customer, not per token).
-        await this.deps.transport.send({
-          method: 'POST',
-          path: '/V1/integration/customer/revoke-customer-token',
-          headers: { authorization: `Bearer ${cached.token}` },
-          authenticated: false,
-        });
-        revokedOnStore = true;
-      }
+      // Magento revokes per customer (every token of the account), so any valid token will do:
+      // the cached one from whichever layer has it, or a fresh one.
+      const current = await this.token();
+      await this.deps.transport.send({
+        method: 'POST',
+        path: '/V1/integration/customer/revoke-customer-token',
+        headers: { authorization: `Bearer ${current.token}` },
+        authenticated: false,
+      });
       await this.deps.cache.invalidate(this.fingerprint);
       return {
-        revokedOnStore,
-        message: revokedOnStore
-          ? 'The customer token was revoked on the store (all tokens of this customer) and removed from every cache.'
-          : 'No cached customer token to revoke; the caches are clear.',
+        revokedOnStore: true,
+        message: 'Every token of this customer was revoked on the store and the cached token was removed from every cache.',
       };
     }
     await this.deps.cache.invalidate(this.fingerprint);

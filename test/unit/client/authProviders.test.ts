@@ -122,6 +122,18 @@ describe('TokenAuthProvider', () => {
     assert.match(adminForget.message, /no REST route to revoke admin tokens/);
   });
 
+  test('customer forget with nothing cached still revokes (any valid token revokes them all)', async () => {
+    const scheduler = new ManualScheduler();
+    const secrets = new MapSecretStore();
+    await secrets.store(secretKey('p1', 'password'), 'pw');
+    const transport = new FakeTransport((r) => ({ status: 200, body: r.path.endsWith('revoke-customer-token') ? true : 'fresh-token' }));
+    const provider = new TokenAuthProvider({ profile: profile({ kind: 'customer', email: 'a@b.c' }), secrets, transport, cache: new TokenCache({ scheduler }), clock: scheduler });
+    const result = await provider.forget();
+    assert.equal(result.revokedOnStore, true);
+    assert.deepEqual(transport.requests.map((r) => r.path), ['/V1/integration/customer/token', '/V1/integration/customer/revoke-customer-token']);
+    assert.equal(transport.requests[1]?.headers?.authorization, 'Bearer fresh-token');
+  });
+
   test('customer token call body', async () => {
     const transport = new FakeTransport(() => ({ status: 200, body: 'c' }));
     await requestCustomerToken(transport, { email: 'a@b.c', password: 'x' });
