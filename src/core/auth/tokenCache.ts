@@ -157,14 +157,17 @@ export class TokenCache {
     }
     if (this.shared) {
       const key = this.tokenKey(fingerprint);
-      await this.sharedCall(async (shared) => {
-        if (!token) {
+      // Only call the store when there is something to delete: a call that does nothing would
+      // count as "reachable again" and turn one outage into several warnings.
+      const sharedValue = entry?.sharedValue;
+      if (!token) {
+        await this.sharedCall(async (shared) => {
           const current = await shared.get(key);
           if (current !== undefined) await shared.deleteIfEquals(key, current);
-        } else if (entry?.sharedValue && entry.record.token === token) {
-          await shared.deleteIfEquals(key, entry.sharedValue);
-        }
-      });
+        });
+      } else if (sharedValue && entry.record.token === token) {
+        await this.sharedCall((shared) => shared.deleteIfEquals(key, sharedValue));
+      }
     }
   }
 
