@@ -32,6 +32,8 @@ export interface SandboxSettings {
   enableIntegrationAsBearer: boolean;
   /** webapi/validation/input_limit_enabled */
   inputLimits: boolean;
+  /** webapi/webapisecurity/allow_insecure: catalog/CMS/store GET routes become anonymous. */
+  allowAnonymousGuestAccess: boolean;
   /** webapi/validation/maximum_page_size */
   maximumPageSize: number;
   /** webapi/validation/default_page_size */
@@ -50,6 +52,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   seed: 1,
   enableIntegrationAsBearer: true,
   inputLimits: false,
+  allowAnonymousGuestAccess: false,
   maximumPageSize: 300,
   defaultPageSize: 20,
   complexArrayLimit: 20,

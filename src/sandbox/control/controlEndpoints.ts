@@ -7,6 +7,7 @@ const CONFIGURABLE: Record<string, 'boolean' | 'number'> = {
   enableIntegrationAsBearer: 'boolean',
   twoFactor: 'boolean',
   inputLimits: 'boolean',
+  allowAnonymousGuestAccess: 'boolean',
   maximumPageSize: 'number',
   defaultPageSize: 'number',
   complexArrayLimit: 'number',

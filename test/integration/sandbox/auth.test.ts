@@ -157,6 +157,20 @@ describe('tokens, lockout, lifetimes, guests', () => {
     }
   });
 
+  test('Allow Anonymous Guest Access: catalog/CMS/store GETs open to guests only when switched on', async () => {
+    assert.equal((await sb.request('GET', '/rest/default/V1/products/MB-00001')).status, 401);
+    await sb.control('POST', 'config', { allowAnonymousGuestAccess: true });
+    try {
+      assert.equal((await sb.request('GET', '/rest/default/V1/products/MB-00001')).status, 200);
+      assert.equal((await sb.request('GET', '/rest/default/V1/cmsPage/1')).status, 200);
+      assert.equal((await sb.request('GET', '/rest/default/V1/customers/1')).status, 401, 'customer data stays protected');
+      const schema = (await sb.request('GET', '/rest/default/schema')).json as { paths: Record<string, unknown> };
+      assert.ok(schema.paths['/V1/products/{sku}']);
+    } finally {
+      await sb.control('POST', 'config', { allowAnonymousGuestAccess: false });
+    }
+  });
+
   test('POST /__sandbox/tokens/revoke drops issued tokens', async () => {
     const admin = await sb.adminToken();
     const customer = await sb.customerToken();
