@@ -73,7 +73,7 @@ function cmsRoutesFor(app: SandboxApp, kind: CmsKind): SyncRoute[] {
     }
     const id = existing ? (existing.id as number) : kind.nextId(app);
     const entity: JsonObject = {};
-    const full = { ...merged, id, creation_time: existing?.creation_time ?? now, update_time: now, active: merged.active ?? merged.is_active ?? true };
+    const full = { ...merged, id, creation_time: existing?.creation_time ?? now, update_time: now, active: Boolean(input.active ?? input.is_active ?? existing?.active ?? true) };
     for (const k of kind.keys) if ((full as Record<string, unknown>)[k] !== undefined) entity[k] = (full as Record<string, unknown>)[k] as Json;
     collection.set(id, entity);
     return entity;

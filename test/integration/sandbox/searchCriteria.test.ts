@@ -251,6 +251,37 @@ describe('sorting, paging, limits, echo', () => {
     assert.deepEqual(ids(blocks.items), [5]);
   });
 
+  test('PageRepositoryTest::testSearch: (id1 OR id3) AND (title 2 OR is_active), identifier ASC, page 2 of size 1', async () => {
+    const suffix = Date.now().toString(36);
+    const made: Record<string, string> = {};
+    for (const [key, title, active] of [['first', 'Page title 1', true], ['second', 'Page title 2', false], ['third', 'Page title 3', true]] as const) {
+      const r = await sb.request('POST', '/rest/default/V1/cmsPage', { token, body: { page: { title, identifier: `page-title-${key === 'first' ? 1 : key === 'second' ? 2 : 3}${suffix}`, is_active: active } } });
+      assert.equal(r.status, 200, r.text);
+      made[key] = (r.json as { identifier: string }).identifier;
+    }
+    const query = q([
+      ...f(0, 0, 'identifier', made.first as string, 'eq'),
+      ...f(0, 1, 'identifier', made.third as string, 'eq'),
+      ...f(1, 0, 'title', 'Page title 2', 'eq'),
+      ...f(1, 1, 'is_active', '1', 'eq'),
+      ['searchCriteria[sort_orders][0][field]', 'identifier'],
+      ['searchCriteria[sort_orders][0][direction]', 'ASC'],
+      ['searchCriteria[page_size]', 1],
+      ['searchCriteria[current_page]', 2],
+    ]);
+    const r = await search<{ identifier: string }>('/rest/default/V1/cmsPage/search', query);
+    assert.equal(r.total_count, 2);
+    assert.equal(r.items.length, 1);
+    assert.equal(r.items[0]?.identifier, made.third);
+  });
+
+  test('PageRepositoryTest::testCreateSamePage: an identifier is free again after delete', async () => {
+    const identifier = `page-${Date.now().toString(36)}`;
+    const first = await sb.request('POST', '/rest/default/V1/cmsPage', { token, body: { page: { identifier, title: 'Page title' } } });
+    assert.equal((await sb.request('DELETE', `/rest/default/V1/cmsPage/${(first.json as { id: number }).id}`, { token })).status, 200);
+    assert.equal((await sb.request('POST', '/rest/default/V1/cmsPage', { token, body: { page: { identifier, title: 'Page title' } } })).status, 200);
+  });
+
   test('a numeric field name on customer search is a 400 (MalformedRequestErrorHandlingTest)', async () => {
     const r = await sb.request('GET', '/rest/default/V1/customers/search?searchCriteria[filterGroups][0][filters][0][field]=1', { token });
     assert.equal(r.status, 400);
