@@ -21,6 +21,8 @@ export type ParseFieldsResult =
 const NAME_CHAR = /[A-Za-z0-9_]/;
 const ALLOWED = /^[A-Za-z0-9_[\],]*$/;
 const WHY_EMPTY = 'Magento would answer with an empty body ([]).';
+/** Deeper selections are refused so the recursive tree walkers cannot overflow the stack. */
+export const MAX_FIELDS_DEPTH = 256;
 
 function describeChar(ch: string): string {
   if (ch === ' ') return 'a space';
@@ -77,6 +79,9 @@ export function parseFields(spec: string): ParseFieldsResult {
       flushName(i);
       if (!hadName || lastName === undefined) {
         return { ok: false, position: i, error: `"[" at position ${i} has no field name before it (write name[...]). ${WHY_EMPTY}` };
+      }
+      if (stack.length >= MAX_FIELDS_DEPTH) {
+        return { ok: false, position: i, error: `"[" at position ${i} nests deeper than ${MAX_FIELDS_DEPTH} levels; no Magento response is that deep.` };
       }
       stack.push({ builder: current, name: lastName, openAt: i });
       current = { entries: new Map() };
@@ -325,5 +330,12 @@ export function applyFieldsFilter(response: unknown, spec: unknown): unknown {
   if (typeof spec !== 'string') return [];
   const filter = parseFieldsLikeMagento(spec);
   if (filter === null) return [];
-  return applyFilter(response, filter);
+  try {
+    return applyFilter(response, filter);
+  } catch (error) {
+    // A selection and a response both nested thousands of levels deep exhaust the stack (PHP's
+    // recursion would crash the store the same way): report it as the store's failure, not ours.
+    if (error instanceof RangeError) throw new FieldsFilterInternalError('the selection and the response nest too deep to apply (stack exhausted)');
+    throw error;
+  }
 }
