@@ -12,6 +12,7 @@ import { type ConvertProfiles } from './convertProfiles';
 import { pickEndpoint } from './endpointPick';
 import { type RequestLensArgs } from './httpCodeLens';
 import { submitConversion, type SubmitFlowDeps } from './submitFlow';
+import { type SubmitSummary } from '../../core/convert/bulkSubmitter';
 
 export interface ConvertCommandDeps extends SubmitFlowDeps {
   profiles: ConvertProfiles;
@@ -87,21 +88,39 @@ export async function sendRequest(deps: ConvertCommandDeps, args?: RequestLensAr
   await deps.preview.show('response.jsonc', text + '\n');
 }
 
-export async function convertAtLens(deps: ConvertCommandDeps, target: ConversionTarget, args?: RequestLensArgs): Promise<void> {
+/** What a conversion showed (returned to callers and tests; the UI is the diff editor). */
+export interface ConversionPreview {
+  original: string;
+  converted: string;
+  convertedUri: string;
+  requests: number;
+  issues: number;
+}
+
+export async function convertAtLens(deps: ConvertCommandDeps, target: ConversionTarget, args?: RequestLensArgs): Promise<ConversionPreview | undefined> {
   const located = await locateBlock(args);
   const store = await deps.profiles.activeStore();
-  if (!store) return;
+  if (!store) return undefined;
   const catalog = await store.catalog();
   const converted = convertHttpBlock(catalog, located.block, target, { batchSize: deps.batchSize() });
   if (converted.report.status !== 'converted') throw new Error(converted.report.message ?? 'The request could not be converted.');
   for (const issue of converted.report.issues) deps.logger.info(`lint ${issue.severity}: ${issue.message}`);
   const original = printHttpBlock(located.block).join('\n') + '\n';
   const text = converted.blocks.map((b) => printHttpBlock(b).join('\n')).join('\n') + '\n';
-  await deps.preview.diff(`${located.block.request!.method ?? 'GET'} → ${target}`, `${target}.http`, original, text);
+  const uris = await deps.preview.diff(`${located.block.request!.method ?? 'GET'} → ${target}`, `${target}.http`, original, text);
   const issues = converted.report.issues.length;
+  // Not awaited: the command finishes with the preview open; the follow-up is the user's choice.
+  void offerFollowUp(deps, located, target, text, converted.blocks.length, issues, args).catch((error: unknown) => {
+    deps.logger.error(`convert follow-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+  });
+  return { original, converted: text, convertedUri: uris.converted.toString(), requests: converted.blocks.length, issues };
+}
+
+async function offerFollowUp(deps: ConvertCommandDeps, located: LocatedBlock, target: ConversionTarget, text: string, requests: number, issues: number, args?: RequestLensArgs): Promise<void> {
   const actions = ['Replace in File', ...(target === 'bulk' ? ['Submit as Bulk'] : [])];
   const choice = await vscode.window.showInformationMessage(
-    `Converted to ${target}${converted.blocks.length > 1 ? ` (${converted.blocks.length} requests)` : ''}${issues ? ` — ${issues} lint issue(s), see the log` : ''}.`,
+    `Converted to ${target}${requests > 1 ? ` (${requests} requests)` : ''}${issues ? ` — ${issues} lint issue(s), see the log` : ''}.`,
     ...actions,
   );
   if (choice === 'Replace in File') {
@@ -114,10 +133,10 @@ export async function convertAtLens(deps: ConvertCommandDeps, target: Conversion
   }
 }
 
-export async function submitAtLens(deps: ConvertCommandDeps, args?: RequestLensArgs): Promise<void> {
+export async function submitAtLens(deps: ConvertCommandDeps, args?: RequestLensArgs): Promise<SubmitSummary | undefined> {
   const located = await locateBlock(args);
   const store = await deps.profiles.activeStore();
-  if (!store) return;
+  if (!store) return undefined;
   const catalog = await store.catalog();
   const block = resolvedBlock(located);
   const request = block.request!;
@@ -129,7 +148,7 @@ export async function submitAtLens(deps: ConvertCommandDeps, args?: RequestLensA
     ...(parts.storeCode !== undefined ? { storeCode: parts.storeCode } : {}),
     ...(body ? { body: body.value } : {}),
   }, 'bulk', { batchSize: deps.batchSize() });
-  await submitConversion(deps, store, conversion, `${conversion.route.method} ${conversion.route.pathTemplate}`);
+  return submitConversion(deps, store, conversion, `${conversion.route.method} ${conversion.route.pathTemplate}`);
 }
 
 export async function selectionToBulk(deps: ConvertCommandDeps): Promise<void> {

@@ -112,8 +112,13 @@ export async function reportSummary(deps: Pick<SubmitFlowDeps, 'preview' | 'logg
     void vscode.window.showInformationMessage(message);
     return;
   }
-  const choice = await vscode.window.showWarningMessage(message, 'Show Report');
-  if (choice !== 'Show Report') return;
+  // Not awaited by the submission: its result is already final; the report opens on request.
+  void vscode.window.showWarningMessage(message, 'Show Report').then(async (choice) => {
+    if (choice === 'Show Report') await deps.preview.show('bulk-submission-report.md', reportText(summary, message, label));
+  });
+}
+
+function reportText(summary: SubmitSummary, message: string, label: string): string {
   const lines = [`# ${label}`, '', message, ''];
   for (const o of summary.outcomes) {
     const range = `items ${o.firstItemIndex + 1}–${o.firstItemIndex + o.itemCount}`;
@@ -126,5 +131,5 @@ export async function reportSummary(deps: Pick<SubmitFlowDeps, 'preview' | 'logg
       for (const r of o.rejected) lines.push(`  - item ${r.itemIndex + 1} (operation ${r.operationId}): ${r.message}`);
     }
   }
-  await deps.preview.show('bulk-submission-report.md', lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }
