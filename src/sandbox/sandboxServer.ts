@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SandboxApp, headerValue, type SandboxSettings } from './app';
 import { chooseEncoding, compress, COMPRESSION_THRESHOLD_BYTES, phpJsonEncode, renderBody } from './http/render';
 import { sandboxPlugins } from './plugins';
+import { silentLogger, type Logger } from '../core/ports';
 import { httpFaultsOf } from './faults/faultControls';
 import { applyFaultBeforeHandling, faultShapesResponse, writeFaultyResponse } from './faults/httpFaults';
 
@@ -24,6 +25,8 @@ export interface SandboxOptions {
   inputLimits?: boolean;
   adminTokenLifetimeMinutes?: number;
   customerTokenLifetimeMinutes?: number;
+  /** Where the sandbox reports its own failures (a bug answered with a 500); silent by default. */
+  logger?: Logger;
 }
 
 export interface SandboxCredentials {
@@ -69,8 +72,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const plugin of sandboxPlugins) await plugin(app);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
+  const logger = options.logger ?? silentLogger;
   const server = createServer((req, res) => {
-    void serve(app, req, res);
+    void serve(app, req, res, logger);
   });
   server.keepAliveTimeout = 5000;
   await listen(server, host, port);
@@ -120,7 +124,7 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-async function serve(app: SandboxApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(app: SandboxApp, req: IncomingMessage, res: ServerResponse, logger: Logger): Promise<void> {
   try {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -148,9 +152,12 @@ async function serve(app: SandboxApp, req: IncomingMessage, res: ServerResponse)
     res.writeHead(result.status, headers);
     res.end(payload);
   } catch (error) {
-    // Only reached on a bug in the sandbox itself: answer like Magento's fatal error renderer.
+    // Only reached on a bug in the sandbox itself (or a client that went away mid-request):
+    // answer like Magento's fatal error renderer and report it.
+    const reportId = app.nextReportId();
+    logger.error(`sandbox: report api/${reportId} for ${req.method ?? '?'} ${req.url ?? '?'}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (res.destroyed) return;
     if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ messages: { error: [{ code: 500, message: `Server internal error. See details in report api/${app.nextReportId()}` }] } }));
-    void error;
+    res.end(JSON.stringify({ messages: { error: [{ code: 500, message: `Server internal error. See details in report api/${reportId}` }] } }));
   }
 }

@@ -1,5 +1,6 @@
 // `magento-rest sandbox`: runs the local Magento 2.4 REST simulator until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
+import type { Logger } from '../../core/ports';
 import { CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
 import { SandboxPortInUseError, startSandbox, type SandboxHandle, type SandboxOptions } from '../../sandbox/sandboxServer';
 
@@ -65,6 +66,16 @@ export function parseSandboxArgs(args: string[]): { options: SandboxOptions; jso
   return { options, json: Boolean(v.json), help: Boolean(v.help) };
 }
 
+/** Sandbox failures go to stderr (stdout stays reserved for the --json line and the banner). */
+function stderrLogger(io: CliIo): Logger {
+  const write = (level: string) => (message: string | Error, ...args: unknown[]): void => {
+    io.stderr(`[${level}] ${message instanceof Error ? message.message : message}${args.length > 0 ? ` ${args.map(String).join(' ')}` : ''}\n`);
+  };
+  const noop = (): void => undefined;
+  const logger: Logger = { trace: noop, debug: noop, info: noop, warn: write('warn'), error: write('error'), child: () => logger };
+  return logger;
+}
+
 /** The `--json` line: what scripts need to talk to the sandbox. */
 export function sandboxInfoLine(handle: SandboxHandle): string {
   const c = handle.credentials;
@@ -115,7 +126,8 @@ export const command: CliCommand = {
     };
     let handle: SandboxHandle;
     try {
-      handle = await startSandbox(options);
+      const logger = stderrLogger(io);
+      handle = await startSandbox({ ...options, logger });
     } catch (error) {
       detach();
       if (error instanceof SandboxPortInUseError) {
