@@ -210,13 +210,14 @@ export async function submitBatches(batches: readonly PreparedBatch[], options: 
       await failed(withId, batchId, httpStatus !== undefined ? { status: httpStatus, message } : { message });
       return;
     }
-    if (status !== 202 && status !== 200) {
+    if (status < 200 || status >= 300) {
       await failed(withId, batchId, { status, message: errorMessage(status, body, text) });
       return;
     }
     const accepted = (body ?? {}) as AcceptedBody;
     if (typeof accepted.bulk_uuid !== 'string') {
-      await failed(withId, batchId, { status, message: `the store answered ${status} without a bulk_uuid: ${text.slice(0, 200)}` });
+      // A success status without the UUID: something answered "done", so it may be queued.
+      unknown(withId, { status, message: `the store answered ${status} without a bulk_uuid: ${text.slice(0, 200)}` });
       return;
     }
     const requestItems = readRequestItems(accepted.request_items);

@@ -250,6 +250,13 @@ export function nonJsonSummary(text: string): string {
   return name ? `HTML page "${name.slice(0, 200)}"` : `HTML page (${trimmed.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 150)})`;
 }
 
+/** Messages end up in notifications and terminals: a store echoing megabytes is cut. */
+const MAX_MESSAGE_CHARS = 2000;
+
+function capMessage(message: string): string {
+  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}… (${(message.length - MAX_MESSAGE_CHARS).toLocaleString('en-US')} more characters cut)`;
+}
+
 /** A non-2xx answer from the store. `message` is the substituted phrase (plus aggregate errors). */
 export class MagentoApiError extends Error {
   override readonly name = 'MagentoApiError';
@@ -272,7 +279,7 @@ export class MagentoApiError extends Error {
     const raw = init.body?.message ?? (init.text?.trim() ? redactText(nonJsonSummary(init.text)) : `HTTP ${init.status}`);
     const formatted = init.body ? formatMagentoMessage(init.body.message, init.body.parameters) : raw;
     const aggregate = init.body?.errors?.length ? ` (${init.body.errors.map((e) => e.text).join('; ')})` : '';
-    super(`${init.status} ${formatted}${aggregate}`);
+    super(capMessage(`${init.status} ${formatted}${aggregate}`));
     this.status = init.status;
     this.magentoMessage = raw;
     if (init.body?.parameters) this.parameters = init.body.parameters;
