@@ -563,6 +563,14 @@ class RequestBuilderApp {
         }
       }
     }
+    // A store that refused the page size told us its limit: input limits are on.
+    let limits: { inputLimits: boolean; maxPageSize?: number } | undefined;
+    if (this.response?.status === 400 && body?.kind === 'json') {
+      const error = body.value as { message?: unknown; parameters?: { max?: unknown } } | null;
+      if (typeof error?.message === 'string' && error.message.startsWith('Maximum SearchCriteria pageSize')) {
+        limits = { inputLimits: true, ...(typeof error.parameters?.max === 'number' ? { maxPageSize: error.parameters.max } : {}) };
+      }
+    }
     return adviseRequest(
       { method: this.draft.method, path: this.draft.pathTemplate, isList: op?.isList ?? this.draft.useSearchCriteria, searchCriteria: this.draft.searchCriteria, fields: this.draft.fields },
       {
@@ -571,6 +579,7 @@ class RequestBuilderApp {
         ...(lastEntityId !== undefined ? { lastEntityId } : {}),
         ...(this.response ? { lastResponse: { decodedBytes: this.response.bytes.decoded, wireBytes: this.response.bytes.wire, ...(this.response.headers['content-encoding'] ? { contentEncoding: this.response.headers['content-encoding'] } : {}) } } : {}),
         ...(v.emptyResponse && v.error ? { fieldsError: v.error } : {}),
+        ...limits,
       },
     );
   }
