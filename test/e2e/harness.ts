@@ -40,6 +40,8 @@ export interface OpenWorkbenchOptions {
   viewport?: { width: number; height: number };
   /** Extra environment for code-server and its extension host. */
   env?: Record<string, string>;
+  /** Fills the scratch workspace folder before the workbench opens it (e.g. the demo workspace). */
+  prepareWorkspace?: (workspace: string) => void;
 }
 
 /** Starts code-server with a scratch profile and opens the workbench in headless Chromium. */
@@ -55,6 +57,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     profile.dispose();
   };
   try {
+    options.prepareWorkspace?.(profile.workspace);
     server = await session.startCodeServer(profile, { env: options.env ?? {} });
     chromium = await session.launchChromium(options.viewport ? { viewport: options.viewport } : {});
     const page = chromium.page;
@@ -73,10 +76,13 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
   }
 }
 
-/** Waits until the workbench is laid out and the activity bar shows its entries. */
+/**
+ * Waits until the workbench is laid out and this extension's contributions are registered
+ * (its "Magento" activity-bar entry shows): before that, the command palette lacks its commands.
+ */
 async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-  await page.locator('.activitybar .action-item').first().waitFor({ state: 'visible', timeout: 90_000 });
+  await page.locator('.activitybar .action-item a.action-label[aria-label^="Magento"]').waitFor({ state: 'visible', timeout: 90_000 });
 }
 
 function makeWorkbench(page: Page, workspace: string, close: () => Promise<void>): Workbench {
@@ -107,7 +113,10 @@ function makeWorkbench(page: Page, workspace: string, close: () => Promise<void>
     },
 
     async openViewContainer(title) {
-      await page.locator(`.activitybar .action-item a.action-label[aria-label^="${cssString(title)}"]`).first().click();
+      const item = page.locator('.activitybar .action-item', { has: page.locator(`a.action-label[aria-label^="${cssString(title)}"]`) }).first();
+      // Clicking the entry of the container already shown would hide the side bar.
+      const alreadyShown = /\bchecked\b/.test((await item.getAttribute('class')) ?? '') && (await page.locator('.part.sidebar').isVisible());
+      if (!alreadyShown) await item.locator('a.action-label').click();
       const sideBar = page.locator('.part.sidebar');
       await sideBar.locator('.composite.title .title-label', { hasText: new RegExp(escapeRegExp(title), 'i') }).waitFor({ state: 'visible' });
       return sideBar;

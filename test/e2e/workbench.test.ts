@@ -4,6 +4,14 @@ import packageJson from '../../package.json';
 import { openWorkbench, type Workbench } from './harness';
 
 const BULK_VIEW_ID = 'magentoWorkbench.bulkOperations';
+const REQUEST_BUILDER_COMMAND_ID = 'magentoWorkbench.requestBuilder.open';
+
+/** "Category: Title" as the command palette shows it, read from the manifest. */
+function paletteTitle(commandId: string): string {
+  const entry = packageJson.contributes.commands.find((c) => c.command === commandId);
+  assert.ok(entry, `package.json does not contribute ${commandId}`);
+  return entry.category ? `${entry.category}: ${entry.title}` : entry.title;
+}
 
 /** First line of the view's empty-state text, read from the manifest so wording changes don't break the test. */
 function bulkViewWelcomeFirstLine(): string {
@@ -38,5 +46,12 @@ describe('Magento activity bar in a real workbench', () => {
     const panel = wb.page.locator('.part.panel');
     await panel.locator('.view-lines', { hasText: 'activated (VS Code' }).waitFor({ state: 'visible' });
     await wb.screenshot('magento-log');
+  });
+
+  test('a webview panel opened from the palette renders, and its content is reachable through the nested frames', async () => {
+    await wb.runCommand(paletteTitle(REQUEST_BUILDER_COMMAND_ID));
+    const frame = await wb.webview('Send', 90_000);
+    await frame.locator('body').getByText('Send', { exact: true }).first().waitFor({ state: 'visible' });
+    await wb.screenshot('request-builder-webview');
   });
 });
