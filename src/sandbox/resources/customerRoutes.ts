@@ -133,6 +133,19 @@ export function customerRoutes(app: SandboxApp): SyncRoute[] {
       handler: ({ params }) => get(params.customerId as number),
     },
     {
+      method: 'PUT',
+      path: '/V1/customers/me',
+      service: { ...REPO, method: 'save' },
+      acl: ['self'],
+      params: [{ name: 'customerId', in: 'path', type: T.int, required: true }, bodyParam('customer', T.ref(CUSTOMER_DEF)), bodyParam('passwordHash', T.string, false)],
+      forced: { customerId: 'customer_id' },
+      response: T.ref(CUSTOMER_DEF),
+      summary: 'Create or update a customer.',
+      throws: [400],
+      synchronousOnly: true,
+      handler: ({ params }) => update(params.customerId as number, params.customer),
+    },
+    {
       method: 'GET',
       path: '/V1/customers/search',
       service: { ...REPO, method: 'getList' },
@@ -174,6 +187,22 @@ export function customerRoutes(app: SandboxApp): SyncRoute[] {
       summary: 'Create or update a customer.',
       throws: [400, 404],
       handler: ({ params }) => update(params.customerId as number, params.customer),
+    },
+    {
+      method: 'DELETE',
+      path: '/V1/customers/:customerId',
+      service: { ...REPO, method: 'deleteById' },
+      acl: ['Magento_Customer::delete'],
+      params: [pathParam('customerId', T.int)],
+      response: T.bool,
+      summary: 'Delete customer by Customer ID.',
+      throws: [404],
+      handler: ({ params }) => {
+        const id = params.customerId as number;
+        if (!app.data.deleteCustomer(id)) throw customerNotFound(id);
+        app.auth.revokeCustomerTokens(id);
+        return true;
+      },
     },
   ];
 }

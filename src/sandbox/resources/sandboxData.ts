@@ -60,6 +60,13 @@ export class SandboxData {
     return id === undefined ? undefined : this.customers.get(id);
   }
 
+  deleteCustomer(id: number): boolean {
+    const existing = this.customers.get(id);
+    if (!existing) return false;
+    this.emailIndex.delete(emailKey(existing.data.email as string, existing.data.website_id as number));
+    return this.customers.delete(id);
+  }
+
   /** Stores a customer and keeps the e-mail index in step (also when the e-mail changes). */
   putCustomer(customer: CustomerSeed): void {
     const id = customer.data.id as number;

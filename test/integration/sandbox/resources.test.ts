@@ -135,6 +135,24 @@ describe('customers', () => {
     assert.equal(taken.status, 400);
   });
 
+  test('PUT /V1/customers/me updates the token owner; a scalar customer is a 400; DELETE frees the e-mail', async () => {
+    const created = await sb.request('POST', '/rest/default/V1/customers', { body: { customer: { email: 'me.test@example.com', firstname: 'Me', lastname: 'Test' }, password: 'Me-test-123' } });
+    const id = (created.json as { id: number }).id;
+    const login = await sb.request('POST', '/rest/V1/integration/customer/token', { body: { username: 'me.test@example.com', password: 'Me-test-123' } });
+    const customerToken = login.json as string;
+    const me = await sb.request('PUT', '/rest/default/V1/customers/me', { token: customerToken, body: { customer: { id: 1, firstname: 'Changed', lastname: 'Test', email: 'me.test@example.com' } } });
+    assert.equal(me.status, 200, me.text);
+    assert.equal((me.json as { id: number }).id, id, 'the id comes from the token, not the body');
+    assert.equal(((await sb.request('GET', '/rest/default/V1/customers/1', { token })).json as { firstname: string }).firstname, 'Veronica');
+    const scalar = await sb.request('PUT', '/rest/default/V1/customers/me', { token: customerToken, body: { customer: '' } });
+    assert.equal(scalar.status, 400);
+    assert.equal((await sb.request('DELETE', `/rest/default/V1/customers/${id}`, { token })).text, 'true');
+    assert.equal((await sb.request('DELETE', `/rest/default/V1/customers/${id}`, { token })).status, 404);
+    assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: customerToken })).status, 401);
+    const again = await sb.request('POST', '/rest/default/V1/customers', { body: { customer: { email: 'me.test@example.com', firstname: 'Me', lastname: 'Again' } } });
+    assert.equal(again.status, 200);
+  });
+
   test('missing names/e-mail → aggregate 400; unknown id → 404 with %fieldName/%fieldValue', async () => {
     const bad = await sb.request('POST', '/rest/default/V1/customers', { body: { customer: { email: 'x@example.com' } } });
     assert.equal(bad.status, 400);
