@@ -244,9 +244,11 @@ export class TokenCache {
       if (locked === undefined) return undefined; // shared store failed: fetch locally
       if (locked) {
         try {
-          // Someone may have published while we were acquiring.
+          // Someone may have published (or failed) between our last look and the lock.
           const published = await fromShared();
           if (published) return published;
+          const failedMeanwhile = await sharedFailure();
+          if (failedMeanwhile) throw failedMeanwhile;
           let record: TokenRecord;
           try {
             record = await this.fetch(spec);
