@@ -9,8 +9,9 @@ import { schemaRouteCatalog } from '../../core/convert/schemaRouteCatalog';
 import { type RouteCatalog } from '../../core/convert/routeCatalog';
 import { MagentoSchema } from '../../core/schema/swaggerSchema';
 import { CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
+import { createCliClient, PROFILE_HELP, PROFILE_OPTIONS, type ProfileArgValues } from '../profileFromArgs';
 
-const HELP = `Usage: magento-rest convert --to async|bulk --schema FILE [--batch-size N] FILE.http|-
+const HELP = `Usage: magento-rest convert --to async|bulk [--schema FILE | profile options] [--batch-size N] FILE.http|-
 
 Converts every request of a REST Client / httpYac file to Magento's async
 (/async/V1/...) or bulk (/async/bulk/V1/... with by<Param> segments) form and
@@ -19,10 +20,13 @@ prints the file in the same format. "-" reads stdin.
 Options:
   --to async|bulk     target form (required)
   --schema FILE       the store's Swagger schema (GET /rest/<store>/schema?services=all);
-                      route parameters come from it, never from a built-in list
+                      route parameters come from it, never from a built-in list. Without it
+                      (and without MAGENTO_SCHEMA_FILE) the schema is fetched from the store
+                      of the profile given by the options below.
   --batch-size N      items per bulk request (default 100)
   --async-limit N     warn when a batch is above the store's async input limit (e.g. 5000)
-`;
+
+${PROFILE_HELP}`;
 
 export async function readInput(file: string, io: CliIo, stdin: () => Promise<string>): Promise<string> {
   if (file === '-') return stdin();
@@ -39,7 +43,7 @@ export async function readStdin(): Promise<string> {
 export async function loadSchemaCatalog(file: string | undefined, io: CliIo): Promise<{ schema: MagentoSchema; catalog: RouteCatalog }> {
   const path = file ?? io.env.MAGENTO_SCHEMA_FILE;
   if (!path) {
-    throw new CliUsageError('a schema is needed to know which path segments are parameters: pass --schema FILE (save it with `curl https://<store>/rest/<store>/schema?services=all`) or set MAGENTO_SCHEMA_FILE');
+    throw new CliUsageError('a schema is needed to know which path segments are parameters: pass --schema FILE (save it with `curl https://<store>/rest/<store>/schema?services=all`), set MAGENTO_SCHEMA_FILE, or give a profile (--profile / MAGENTO_BASE_URL) to fetch it from the store');
   }
   let text: string;
   try {
@@ -49,6 +53,19 @@ export async function loadSchemaCatalog(file: string | undefined, io: CliIo): Pr
   }
   const schema = MagentoSchema.parse(text);
   return { schema, catalog: schemaRouteCatalog(schema) };
+}
+
+/** `--schema FILE` / MAGENTO_SCHEMA_FILE, else the profile's store schema (`GET /rest/<store>/schema?services=all`). */
+async function schemaFromFileOrStore(values: ProfileArgValues & { schema?: string | undefined }, io: CliIo): Promise<{ catalog: RouteCatalog }> {
+  const hasProfile = Boolean(values.profile || values['base-url'] || io.env.MAGENTO_BASE_URL);
+  if (values.schema || io.env.MAGENTO_SCHEMA_FILE || !hasProfile) return loadSchemaCatalog(values.schema, io);
+  const cli = await createCliClient(values, io);
+  try {
+    const response = await cli.client.send({ method: 'GET', path: '/schema', query: 'services=all' });
+    return { catalog: schemaRouteCatalog(MagentoSchema.parse(response.body)) };
+  } finally {
+    await cli.close();
+  }
 }
 
 export function positiveInt(value: string | undefined, flag: string): number | undefined {
@@ -65,6 +82,7 @@ export function createConvertCommand(stdin: () => Promise<string> = readStdin): 
         args,
         allowPositionals: true,
         options: {
+          ...PROFILE_OPTIONS,
           to: { type: 'string' },
           schema: { type: 'string' },
           'batch-size': { type: 'string' },
@@ -80,7 +98,7 @@ export function createConvertCommand(stdin: () => Promise<string> = readStdin): 
       if (positionals.length !== 1) throw new CliUsageError('give exactly one .http/.rest file, or - for stdin');
       const batchSize = positiveInt(values['batch-size'], '--batch-size');
       const asyncInputLimit = positiveInt(values['async-limit'], '--async-limit');
-      const { catalog } = await loadSchemaCatalog(values.schema, io);
+      const { catalog } = await schemaFromFileOrStore(values, io);
       const text = await readInput(positionals[0] as string, io, stdin);
       const converted = convertHttpText(catalog, text, values.to, {
         ...(batchSize !== undefined ? { batchSize } : {}),

@@ -15,6 +15,7 @@ import { convertRequest } from '../../../src/core/convert/asyncConversion';
 import { prepareBatches, submitBatches } from '../../../src/core/convert/bulkSubmitter';
 import { SubmissionJournal } from '../../../src/core/convert/submissionJournal';
 import { runBulkSubmit, type BulkSubmitDeps } from '../../../src/cli/commands/bulkSubmit';
+import { createConvertCommand } from '../../../src/cli/commands/convert';
 import { type CliIo } from '../../../src/cli/cliTypes';
 
 let sandbox: SandboxHandle;
@@ -145,6 +146,16 @@ describe('convert + submit against the sandbox', () => {
     const batches = await journal.batches();
     assert.deepEqual(batches.map((b) => b.state), ['accepted', 'failed']);
     assert.equal((await journal.itemsOf(batches[1]!.batchId))?.length, 10);
+  });
+
+  test('CLI convert without --schema fetches the schema of the profile\'s store', async () => {
+    const io = cliIo();
+    io.env = { MAGENTO_ACCESS_TOKEN: sandbox.credentials.integration.accessToken, MAGENTO_NO_PROMPT: '1' };
+    const text = 'DELETE {{host}}/rest/default/V1/cmsPage/3\n\n###\nPOST {{host}}/rest/default/V1/nope\n\n{}\n';
+    const code = await createConvertCommand(async () => text).run(['--to', 'bulk', '--base-url', sandbox.baseUrl, '--auth', 'integration-bearer', '-'], io);
+    assert.equal(code, 1, io.err);
+    assert.ok(io.out.startsWith('DELETE {{host}}/rest/default/async/bulk/V1/cmsPage/byPageId\n'), io.out);
+    assert.match(io.err, /error line 4: POST .*not a route of this store's schema/);
   });
 
   test('CLI bulk submit --wait: CSV items, consumer failures item by item, exit 1; all accepted → exit 0', async () => {
