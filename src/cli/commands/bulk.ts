@@ -78,6 +78,8 @@ export const defaultBulkCliDeps: BulkCliDeps = {
   submit: async (args, io) => (await import('./bulkSubmit.js')).runBulkSubmit(args, io),
 };
 
+const BULK_LIFETIME_MS = 60 * 86_400_000;
+
 const COMMON_OPTIONS = { ...PROFILE_OPTIONS, help: { type: 'boolean', short: 'h' } } as const;
 
 /** Runs parseArgs, turning its errors into usage errors (exit 2). */
@@ -101,6 +103,8 @@ function openTracker(deps: BulkCliDeps, io: CliIo): BulkTracker {
   for (const w of store.warnings) io.stderr(`warning: ${w}\n`);
   const tracker = new BulkTracker({ store, clock: deps.scheduler });
   for (const w of tracker.loadWarnings) io.stderr(`warning: ${w}\n`);
+  // Magento deletes bulks after 60 days (bulk_cleanup); so does the CLI's memory of them.
+  for (const bulk of tracker.list()) if (deps.scheduler.now() - bulk.submittedAt > BULK_LIFETIME_MS) tracker.remove(bulk.uuid);
   return tracker;
 }
 

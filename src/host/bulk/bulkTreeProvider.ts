@@ -86,9 +86,17 @@ export class BulkTreeProvider implements vscode.TreeDataProvider<BulkTreeElement
       case 'more': return buildMoreNode(bulk, element.group, element.shown);
       case 'operation': {
         const op = operationById(bulk, element.operationId);
-        return op ? buildOperationNode(bulk, op, new Set(bulk.retriedOperationIds)) : undefined;
+        return op ? buildOperationNode(bulk, op, this.retriedSet(bulk.retriedOperationIds)) : undefined;
       }
     }
+  }
+
+  // One Set per retried-ids array (markRetried replaces the array), not one per operation node.
+  private readonly retriedSets = new WeakMap<readonly number[], ReadonlySet<number>>();
+  private retriedSet(ids: readonly number[]): ReadonlySet<number> {
+    let set = this.retriedSets.get(ids);
+    if (!set) this.retriedSets.set(ids, (set = new Set(ids)));
+    return set;
   }
 
   getChildren(element?: BulkTreeElement): BulkTreeElement[] {
