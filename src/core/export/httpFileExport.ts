@@ -2,6 +2,8 @@
 // a `# @name`, the request line, headers, a blank line, the body. Credentials never go in the
 // file: they become `{{variables}}` that the user's environment (or httpYac's dotenv) fills.
 
+import { redactText } from '../http/redactor';
+
 export interface HttpFileRequest {
   method: string;
   /** Base URL of the store (no `/rest`), written as the `@baseUrl` variable. */
@@ -59,9 +61,17 @@ export function toHttpFileRequest(request: HttpFileRequest, baseUrlMode: BaseUrl
     lines.push(`Authorization: ${AUTH_PLACEHOLDER[request.authKind]}`);
   }
   if (request.body !== undefined && request.body.trim() !== '') {
-    lines.push('', request.body.trimEnd());
+    lines.push('', bodyWithoutSecrets(request.body.trimEnd()));
   }
   return lines.join('\n') + '\n';
+}
+
+// Credentials in a body (the token request's password, a 2FA code, OAuth secrets) become
+// `{{variables}}` too; anything else secret-looking is masked by the redactor.
+const SECRET_BODY_KEYS = /("(password|passwd|otp|tfaToken|access_token|accessToken|access_token_secret|accessTokenSecret|consumer_secret|consumerSecret|token_secret|tokenSecret)"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+
+function bodyWithoutSecrets(body: string): string {
+  return redactText(body).replace(SECRET_BODY_KEYS, (_m, prefix: string, key: string) => `${prefix}"{{${key}}}"`);
 }
 
 function placeholderFor(value: string): string {

@@ -18,7 +18,7 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, MASK],
   // Unquoted form/query/env style: password=..., otp=..., MAGENTO_PASSWORD=..., tfaToken=...
   [/(\b(?:[A-Z_]*_)?(?:password|passwd|otp|otp_secret|tfaToken|access_token|access_token_secret|consumer_secret|token_secret)=)(?!")[^&\s"]+/gi, `$1${MASK}`],
-  [/("?(?:password|passwd|otp|token|access_token|accessToken|access_token_secret|accessTokenSecret|consumer_secret|consumerSecret|token_secret|tokenSecret|secret)"?\s*[:=]\s*)"[^"]*"/gi, `$1"${MASK}"`],
+  [/("?(?:password|passwd|otp|token|access_token|accessToken|access_token_secret|accessTokenSecret|consumer_secret|consumerSecret|token_secret|tokenSecret|secret)"?\s*[:=]\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
   [/(redis(?:s)?:\/\/[^:@/\s]*:)[^@/\s]+@/gi, `$1${MASK}@`],
 ];
 
