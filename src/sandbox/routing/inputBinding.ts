@@ -132,6 +132,11 @@ export function bindRouteInput(route: SyncRoute, input: Record<string, unknown>,
     if (param.type.kind === 'ref' && (typeof value !== 'object' || Array.isArray(value))) {
       throw new WebapiError(400, MESSAGES.invalidType, { value: typeof value === 'string' ? value : JSON.stringify(value), type: param.type.name });
     }
+    if (param.type.kind === 'array') {
+      // A PHP array from the query (`storeCodes[]=a`) or a JSON object keyed 0..n-1 is the same list.
+      bound[param.name] = Array.isArray(value) ? value : typeof value === 'object' ? Object.values(value as Record<string, unknown>) : [value];
+      continue;
+    }
     bound[param.name] = convertScalar(param, value);
   }
   if (missing.length > 0) throw inputError(missing);

@@ -238,5 +238,7 @@ describe('inventory, orders, CMS, categories, stores', () => {
     assert.deepEqual(views.map((v) => v.code), ['admin', 'default', 'de']);
     const configs = (await sb.request('GET', '/rest/default/V1/store/storeConfigs', { token })).json as Array<{ code: string; locale: string }>;
     assert.deepEqual(configs.map((c) => [c.code, c.locale]), [['default', 'en_US'], ['de', 'de_DE']]);
+    const onlyDe = (await sb.request('GET', '/rest/default/V1/store/storeConfigs?storeCodes[]=de', { token })).json as Array<{ code: string }>;
+    assert.deepEqual(onlyDe.map((c) => c.code), ['de']);
   });
 });
