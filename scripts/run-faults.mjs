@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const short = process.argv.includes('--short');
 const dir = mkdtempSync(join(tmpdir(), 'faults-report-'));
 const report = join(dir, 'report.jsonl');
-const targets = ['test/integration/faults', 'test/unit/badInput', 'test/integration/secretsLeak.test.ts', 'test/integration/transportSecurity.test.ts', 'test/unit/webviewSecurity.test.ts']
+const targets = ['test/integration/faults', 'test/unit/badInput', 'test/unit/security', 'test/integration/secretsLeak.test.ts', 'test/integration/transportSecurity.test.ts', 'test/integration/webviewRender.test.ts']
   .filter((t) => existsSync(t));
 
 const child = spawn(process.execPath, ['scripts/run-node-tests.mjs', ...targets, '--', '--test-concurrency=1'], {
