@@ -27,7 +27,7 @@ type StoreInfo = Pick<SandboxHandle, 'baseUrl' | 'credentials'>;
 
 const UPDATES = 5000;
 const NAIVE_SAMPLE = 100;
-const ROUNDS = 9;
+const ROUNDS = 15;
 
 interface Stats { requests_total: number; requests_by_route: Record<string, number>; tokens_issued: { total: number } }
 
