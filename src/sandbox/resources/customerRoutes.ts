@@ -42,6 +42,20 @@ function validateCustomer(c: Record<string, unknown>): void {
   }
 }
 
+/** AccountManagement::checkPasswordStrength with the default config (8 characters, 3 classes). */
+function checkPasswordStrength(password: string): void {
+  const minLength = 8;
+  const requiredClasses = 3;
+  if (password.length < minLength) {
+    throw new WebapiError(400, 'The password needs at least %1 characters. Create a new password and try again.', [minLength]);
+  }
+  const classes = [/[0-9]/, /[a-z]/, /[A-Z]/, /[^a-zA-Z0-9]/].filter((re) => re.test(password)).length;
+  if (classes < requiredClasses) {
+    throw new WebapiError(400, 'Minimum of different classes of characters in password is %1. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.', [requiredClasses]);
+  }
+  if (password.trim() !== password) throw new WebapiError(400, "The password can't begin or end with a space. Verify the password and try again.");
+}
+
 function ordered(c: Record<string, unknown>): JsonObject {
   const out: JsonObject = {};
   for (const k of CUSTOMER_KEYS) if (c[k] !== undefined) out[k] = c[k] as Json;
@@ -68,6 +82,7 @@ export function customerRoutes(app: SandboxApp): SyncRoute[] {
     const input = snakeKeys(rawCustomer) as Record<string, unknown>;
     rejectUnknownKeys(input);
     validateCustomer(input);
+    if (typeof password === 'string' && password !== '') checkPasswordStrength(password);
     const websiteId = Number(input.website_id ?? (store.websiteId || 1));
     // A business rule, checked when the service runs (so async creation fails later as status 3).
     if (app.data.findCustomerByEmail(input.email as string, websiteId)) throw new WebapiError(400, DUPLICATE_EMAIL);

@@ -163,6 +163,12 @@ describe('customers', () => {
         { message: '"%fieldName" is required. Enter and try again.', parameters: { fieldName: 'lastname' } },
       ],
     });
+    const customer = { email: 'pw@example.com', firstname: 'P', lastname: 'W' };
+    const short = await sb.request('POST', '/rest/default/V1/customers', { body: { customer, password: 'Ab1!' } });
+    assert.equal(short.status, 400);
+    assert.deepEqual(short.json, { message: 'The password needs at least %1 characters. Create a new password and try again.', parameters: [8] });
+    const weak = await sb.request('POST', '/rest/default/V1/customers', { body: { customer, password: 'alllowercase' } });
+    assert.deepEqual(weak.json, { message: 'Minimum of different classes of characters in password is %1. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.', parameters: [3] });
     const unknownKey = await sb.request('POST', '/rest/default/V1/customers', { body: { customer: { email: 'u@example.com', firstname: 'U', lastname: 'K', nickname: 'x' } } });
     assert.equal(unknownKey.status, 500, 'a property without accessor is masked like production mode');
     assert.equal((unknownKey.json as { message: string }).message, 'Internal Error. Details are available in Magento log file. Report ID: %1');
