@@ -110,9 +110,9 @@ describe('MagentoClient over undici (MockAgent)', () => {
 
   test('allow-insecure TLS logs a visible warning', async () => {
     const logger = new RecordingLogger();
-    const client = createMagentoClient({ profile: profile(undefined, { tls: { verify: false } }), secrets: new MapSecretStore(), logger });
+    const client = createMagentoClient({ profile: profile(undefined, { baseUrl: 'https://store.test', tls: { verify: false } }), secrets: new MapSecretStore(), logger });
     assert.equal(logger.count('warn'), 1);
-    assert.match(logger.lines[0]!.text, /verification is OFF/);
+    assert.match(logger.lines.find((l) => l.level === 'warn')!.text, /verification is OFF/);
     await client.close();
   });
 
