@@ -8,6 +8,10 @@ import { type OperationSummary } from '../../src/core/bulk/bulkState';
 import { type BulkShortStatus } from '../../src/core/bulk/bulkStatusApi';
 import { BulkTracker } from '../../src/core/bulk/bulkTracker';
 import { ManualScheduler, type KeyValueStore } from '../../src/core/ports';
+import { createBulkStatusApi } from '../../src/core/bulk/bulkStatusApi';
+import { createMagentoClient } from '../../src/core/http/magentoClient';
+import { parseProfile, secretKey } from '../../src/core/profiles/profile';
+import { startSandbox } from '../../src/sandbox/sandboxServer';
 import {
   buildBulkNode, buildGroupNode, buildMoreNode, buildNoticeNode, buildOperationNode, bulkChildren, groupChildren, operationById,
 } from '../../src/host/bulk/bulkTreeNodes';
@@ -141,6 +145,75 @@ function treeRefresh(): BenchResult {
   };
 }
 
+/**
+ * The same 200 bulks on the sandbox store over real HTTP (simulated time, real requests): 150
+ * finished ones restored from a previous session, 50 whose operations stay open (no consumer).
+ */
+async function pollingAgainstSandbox(): Promise<BenchResult> {
+  const handle = await startSandbox({ port: 0, latency: 'none', consumers: true });
+  const token = handle.credentials.integration.accessToken;
+  const client = createMagentoClient({
+    profile: parseProfile({ id: 'bench', label: 'bench', baseUrl: handle.baseUrl, storeCode: 'default', auth: { kind: 'integration-bearer' } }),
+    secrets: { get: async (k) => (k === secretKey('bench', 'accessToken') ? token : undefined), store: async () => undefined, delete: async () => undefined },
+  });
+  const control = async (path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${handle.baseUrl}/__sandbox/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return res.json();
+  };
+  try {
+    const items = (prefix: string) => Array.from({ length: 100 }, (_, k) => ({ product: { sku: `${prefix}-${k}`, name: `P ${k}`, attribute_set_id: 4, price: 10, type_id: 'simple' } }));
+    const submit = async (prefix: string): Promise<string> =>
+      (await client.send<{ bulk_uuid: string }>({ method: 'POST', path: '/async/bulk/V1/products', body: items(prefix) })).body.bulk_uuid;
+    const finished: string[] = [];
+    for (let i = 0; i < 150; i++) finished.push(await submit(`F${i}`));
+    while (((await control('stats')) as { operations_by_status: Record<string, number> }).operations_by_status['4'] !== 0) await new Promise((r) => setTimeout(r, 20));
+    await control('consumers', { running: false });
+    const running: string[] = [];
+    for (let i = 0; i < 50; i++) running.push(await submit(`R${i}`));
+
+    const scheduler = new ManualScheduler(Date.now());
+    const tracker = new BulkTracker({ store: new NullStore(), clock: scheduler, scheduler });
+    const api = createBulkStatusApi(client);
+    for (const uuid of finished) {
+      tracker.track({ uuid, profileId: 'bench', storeCode: 'default', description: '' });
+      tracker.applyStatus(uuid, await api.shortStatus(uuid, 'default')); // the state a previous session saved
+    }
+    for (const uuid of running) tracker.track({ uuid, profileId: 'bench', storeCode: 'default', description: '' });
+    const requests = new Map<string, number>();
+    const poller = new BulkPoller({
+      tracker, scheduler, random: Math.random,
+      fetchStatus: (bulk, signal) => {
+        requests.set(bulk.uuid, (requests.get(bulk.uuid) ?? 0) + 1);
+        return api.shortStatus(bulk.uuid, bulk.storeCode, signal);
+      },
+    });
+    poller.start();
+    const minutes = 5;
+    const started = performance.now();
+    for (let t = 0; t < minutes * MINUTE; t += 250) {
+      scheduler.advance(250);
+      // Real HTTP: let every answer land before simulated time moves on.
+      do await new Promise((r) => setTimeout(r, 0)); while (poller.inFlightCount > 0);
+    }
+    const wallMs = performance.now() - started;
+    poller.dispose();
+    const finishedRequests = finished.reduce((n, u) => n + (requests.get(u) ?? 0), 0);
+    const runningRequests = running.reduce((n, u) => n + (requests.get(u) ?? 0), 0);
+    const perMinute = runningRequests / minutes;
+    const ceiling = 50 * (MINUTE / (DEFAULT_POLLER_OPTIONS.initialIntervalMs * (1 - DEFAULT_POLLER_OPTIONS.jitterRatio)));
+    const stuck = running.filter((u) => tracker.state(u)?.verdict === 'stuck').length;
+    return {
+      name: 'bulk polling against the sandbox: 200 tracked (150 finished, 50 open)',
+      metrics: { finishedBulkRequests: finishedRequests, requestsPerMinute: Math.round(perMinute), simulatedMinutes: minutes, stuckAfterRun: stuck, wallMs: Math.round(wallMs) },
+      targets: { finishedBulkRequests: '= 0', requestsPerMinute: `≤ ${Math.round(ceiling)}`, stuckAfterRun: '= 50 (all open > 2 min)' },
+      pass: finishedRequests === 0 && perMinute <= ceiling && stuck === 50,
+    };
+  } finally {
+    await client.close();
+    await handle.close();
+  }
+}
+
 export async function run(): Promise<BenchResult[]> {
-  return [await polling(), treeRefresh()];
+  return [await polling(), treeRefresh(), await pollingAgainstSandbox()];
 }
