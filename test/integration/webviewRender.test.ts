@@ -47,23 +47,23 @@ describe('webview JSON tree renders store data as text', { skip: CHROMIUM ? fals
         total_count: PAYLOADS.length,
         search_criteria: { filter_groups: [] },
       };
-      const result = await page.evaluate(async ({ data, search }) => {
-        const render = (globalThis as unknown as { renderJsonTree: (v: unknown, o: { search: string }) => { element: HTMLElement } }).renderJsonTree;
-        const app = document.getElementById('app')!;
+      // A string (not a function) so the test compiles without DOM types in the Node tsconfig.
+      const result = (await page.evaluate(`(async () => {
+        const data = ${JSON.stringify(data)};
+        const app = document.getElementById('app');
         // Once with everything opened by a search that matches every payload, once plain.
-        app.appendChild(render(data, { search }).element);
-        app.appendChild(render(data, { search: '' }).element);
-        for (const d of Array.from(app.querySelectorAll('details'))) d.open = true;
+        app.appendChild(renderJsonTree(data, { search: 'window' }).element);
+        app.appendChild(renderJsonTree(data, { search: '' }).element);
+        for (const d of app.querySelectorAll('details')) d.open = true;
         await new Promise((r) => setTimeout(r, 200));
-        const w = window as unknown as { __pwned?: unknown; __violations: string[] };
         return {
-          pwned: w.__pwned,
-          violations: w.__violations,
+          pwned: window.__pwned,
+          violations: window.__violations,
           dangerous: app.querySelectorAll('script, img, svg, iframe, a, object, embed').length,
-          handlers: Array.from(app.querySelectorAll('*')).filter((el) => Array.from(el.attributes).some((a) => /^on/i.test(a.name) || /javascript:/i.test(a.value))).length,
-          text: app.textContent ?? '',
+          handlers: [...app.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => /^on/i.test(a.name) || /javascript:/i.test(a.value))).length,
+          text: app.textContent || '',
         };
-      }, { data, search: 'window' });
+      })()`)) as { pwned: unknown; violations: string[]; dangerous: number; handlers: number; text: string };
       assert.equal(result.pwned, undefined, 'no payload executed');
       assert.deepEqual(result.violations, [], 'no payload even reached the CSP');
       assert.equal(result.dangerous, 0, 'no element was created from store data');
