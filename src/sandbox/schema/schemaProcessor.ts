@@ -18,7 +18,7 @@ export function createSchemaProcessor(app: SandboxApp): RequestProcessor {
       const doc = buildSwaggerDocument(app.routes.all(), {
         host,
         basePath: request.restBase,
-        scheme: 'http',
+        scheme: new URL(request.origin).protocol.replace(':', ''),
         services: requestedServices(request.query),
         caller: request.callerOrGuest(),
         definitions: app.schemaDefinitions,
