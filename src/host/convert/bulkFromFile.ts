@@ -3,9 +3,10 @@
 // shape, typed by it), a preview of the first request, then the normal submission flow.
 import * as vscode from 'vscode';
 import { convertRequest, ConversionError } from '../../core/convert/asyncConversion';
-import { csvColumns, detectItemFormat, ItemFileError, parseItemFile, type ColumnMapping } from '../../core/convert/itemFiles';
+import { csvColumns, detectItemFormat, ItemFileError, parseItemFile, type ColumnMapping, type FieldType } from '../../core/convert/itemFiles';
 import { type ConvertCommandDeps } from './convertCommands';
-import { fieldSuggestions, guessField, pickEndpoint, type FieldSuggestion } from './endpointPick';
+import { fieldSuggestions, guessField, type FieldSuggestion } from '../../core/convert/fieldSuggestions';
+import { pickEndpoint } from './endpointPick';
 import { submitConversion } from './submitFlow';
 
 async function pickItemsFile(arg?: unknown): Promise<vscode.Uri | undefined> {
@@ -21,6 +22,7 @@ async function pickItemsFile(arg?: unknown): Promise<vscode.Uri | undefined> {
 }
 
 const SKIP = '(skip this column)';
+const OTHER = '$(edit) Another field…';
 
 async function pickMapping(columns: readonly string[], suggestions: readonly FieldSuggestion[]): Promise<ColumnMapping[] | undefined> {
   const mapping: ColumnMapping[] = [];
@@ -29,11 +31,24 @@ async function pickMapping(columns: readonly string[], suggestions: readonly Fie
     const items: Array<vscode.QuickPickItem & { suggestion?: FieldSuggestion }> = [
       ...(guess ? [{ label: guess.field, description: `${guess.type} · suggested`, suggestion: guess }] : []),
       ...suggestions.filter((s) => s !== guess).map((s) => ({ label: s.field, description: s.type, suggestion: s })),
+      { label: OTHER },
       { label: SKIP },
     ];
-    const pick = await vscode.window.showQuickPick(items, { title: `Column "${column}" → item field (${mapping.length + 1}/${columns.length})`, placeHolder: 'Pick a field, or type a dotted path such as product.custom_attributes[0].value', ignoreFocusOut: true });
+    const pick = await vscode.window.showQuickPick(items, { title: `Column "${column}" → item field`, placeHolder: 'The item field this column fills (fields of the endpoint\'s body)', ignoreFocusOut: true, matchOnDescription: true });
     if (!pick) return undefined;
     if (pick.label === SKIP) continue;
+    if (pick.label === OTHER) {
+      const field = await vscode.window.showInputBox({
+        title: `Column "${column}" → item field`,
+        prompt: 'A dotted path, e.g. product.custom_attributes[0].value; add :number, :integer, :boolean or :json to type the values',
+        ignoreFocusOut: true,
+        validateInput: (text) => (/^[^:\s]+(:(string|number|integer|boolean|json))?$/.test(text.trim()) ? undefined : 'Use a dotted path, optionally followed by :type'),
+      });
+      if (field === undefined) return undefined;
+      const [path, type] = field.trim().split(':') as [string, FieldType | undefined];
+      mapping.push(type ? { column, field: path, type } : { column, field: path });
+      continue;
+    }
     mapping.push(pick.suggestion ? { column, field: pick.suggestion.field, type: pick.suggestion.type } : { column, field: pick.label });
   }
   if (mapping.length === 0) throw new Error('No column was mapped to a field.');

@@ -1,8 +1,7 @@
-// Choosing an endpoint from the store's schema (write routes only) and suggesting item fields
-// for a CSV column mapping from the route's body shape.
+// Choosing an endpoint from the store's schema (write routes only).
 import * as vscode from 'vscode';
-import { type FieldType } from '../../core/convert/itemFiles';
-import { type CatalogRoute, type JsonSchemaNode, type RouteCatalog } from '../../core/convert/routeCatalog';
+import { type CatalogRoute, type RouteCatalog } from '../../core/convert/routeCatalog';
+
 
 const WRITE = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
@@ -14,46 +13,3 @@ export async function pickEndpoint(catalog: RouteCatalog, title: string): Promis
   return pick?.route;
 }
 
-export interface FieldSuggestion {
-  field: string;
-  type: FieldType;
-}
-
-function resolve(node: JsonSchemaNode | undefined, catalog: RouteCatalog): JsonSchemaNode | undefined {
-  let current = node;
-  for (let hops = 0; current?.$ref !== undefined && hops < 8; hops++) current = catalog.resolveRef(current.$ref);
-  return current;
-}
-
-function fieldType(node: JsonSchemaNode | undefined): FieldType {
-  switch (node?.type) {
-    case 'integer': return 'integer';
-    case 'number': return 'number';
-    case 'boolean': return 'boolean';
-    case 'array':
-    case 'object': return 'json';
-    default: return node?.properties ? 'json' : 'string';
-  }
-}
-
-/** `product.sku`, `product.price` (number), ..., and the route's path parameters. */
-export function fieldSuggestions(route: CatalogRoute, catalog: RouteCatalog): FieldSuggestion[] {
-  const out: FieldSuggestion[] = route.pathParams.map((p) => ({ field: p.name, type: p.type === 'integer' ? 'integer' : 'string' }));
-  const body = resolve(route.bodySchema, catalog);
-  for (const [name, prop] of Object.entries(body?.properties ?? {})) {
-    const inner = resolve(prop, catalog);
-    if (inner?.properties && inner.type !== 'array') {
-      for (const [child, childNode] of Object.entries(inner.properties)) out.push({ field: `${name}.${child}`, type: fieldType(resolve(childNode, catalog)) });
-    } else {
-      out.push({ field: name, type: fieldType(inner) });
-    }
-  }
-  return out;
-}
-
-/** The suggestion a column most likely means: same name (case/underscore-insensitive), last segment first. */
-export function guessField(column: string, suggestions: readonly FieldSuggestion[]): FieldSuggestion | undefined {
-  const norm = (s: string) => s.replace(/[_\s-]/g, '').toLowerCase();
-  const c = norm(column);
-  return suggestions.find((s) => norm(s.field) === c) ?? suggestions.find((s) => norm(s.field.split('.').pop() ?? '') === c);
-}

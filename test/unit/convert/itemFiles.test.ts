@@ -78,3 +78,26 @@ describe('itemFiles', () => {
     assert.equal(parseItemFile('x.jsonl', '{}\n{}\n{}').items.length, 3);
   });
 });
+
+describe('CSV field suggestions from the schema', () => {
+  test('PUT /V1/products/{sku}: path param, product fields typed, guesses by column name', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    const { MagentoSchema } = await import('../../../src/core/schema/swaggerSchema');
+    const { schemaRouteCatalog } = await import('../../../src/core/convert/schemaRouteCatalog');
+    const { fieldSuggestions, guessField } = await import('../../../src/core/convert/fieldSuggestions');
+    const catalog = schemaRouteCatalog(MagentoSchema.parse(readFileSync(resolve(__dirname, '../../../../shared/fixtures/magento-schema/admin-2.4.9.json'), 'utf8')));
+    const route = catalog.match('PUT', '/V1/products/x')!.route;
+    const suggestions = fieldSuggestions(route, catalog);
+    const byField = new Map(suggestions.map((s) => [s.field, s.type]));
+    assert.equal(byField.get('sku'), 'string');
+    assert.equal(byField.get('product.price'), 'number');
+    assert.equal(byField.get('product.status'), 'integer');
+    assert.equal(byField.get('product.custom_attributes'), 'json');
+    assert.equal(byField.get('saveOptions'), 'boolean');
+    assert.equal(guessField('Price', suggestions)?.field, 'product.price');
+    assert.equal(guessField('attribute_set_id', suggestions)?.field, 'product.attribute_set_id');
+    assert.equal(guessField('SKU', suggestions)?.field, 'sku');
+    assert.equal(guessField('nothing like it', suggestions), undefined);
+  });
+});
