@@ -1,5 +1,6 @@
 // The sandbox store's public API: a Node `http` server on loopback around a SandboxApp.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { SandboxApp, headerValue, type SandboxSettings } from './app';
 import { chooseEncoding, compress, COMPRESSION_THRESHOLD_BYTES, phpJsonEncode, renderBody } from './http/render';
@@ -27,6 +28,8 @@ export interface SandboxOptions {
   customerTokenLifetimeMinutes?: number;
   /** Where the sandbox reports its own failures (a bug answered with a 500); silent by default. */
   logger?: Logger;
+  /** Serve HTTPS with this PEM key and certificate (e.g. self-signed, for TLS verification tests). */
+  https?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface SandboxCredentials {
@@ -73,9 +76,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   const logger = options.logger ?? silentLogger;
-  const server = createServer((req, res) => {
-    void serve(app, req, res, logger);
-  });
+  const scheme = options.https ? 'https' : 'http';
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    void serve(app, req, res, logger, scheme);
+  };
+  const server: Server = options.https ? createHttpsServer({ key: options.https.key, cert: options.https.cert }, handler) : createServer(handler);
   server.keepAliveTimeout = 5000;
   await listen(server, host, port);
   const address = server.address() as AddressInfo;
@@ -93,7 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   let closing: Promise<void> | undefined;
   return {
-    baseUrl: `http://${urlHost}:${address.port}`,
+    baseUrl: `${scheme}://${urlHost}:${address.port}`,
     storeCode: 'default',
     credentials,
     app,
@@ -124,14 +129,14 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-async function serve(app: SandboxApp, req: IncomingMessage, res: ServerResponse, logger: Logger): Promise<void> {
+async function serve(app: SandboxApp, req: IncomingMessage, res: ServerResponse, logger: Logger, scheme: 'http' | 'https'): Promise<void> {
   try {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const faults = httpFaultsOf(app);
     const fault = faults?.injector.decide(req.method ?? 'GET', (req.url ?? '/').split('?', 1)[0] ?? '/');
     if (fault && faults && (await applyFaultBeforeHandling(fault, req, res, faults.actions))) return;
-    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const origin = `${scheme}://${req.headers.host ?? '127.0.0.1'}`;
     const result = await app.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks), origin });
     const rendered = result.format === 'json'
       ? { text: phpJsonEncode(result.body, result.escapeSlashes), contentType: 'application/json; charset=utf-8' }

@@ -51,6 +51,20 @@ export interface MagentoClient extends MagentoTransport, Disposable {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
+/** The host of a plain-http base URL that is not a loopback address (where secrets would travel readable). */
+export function plainHttpRemoteHost(baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:') return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+  return loopback ? undefined : url.host;
+}
+
 function isScheduler(clock: Clock | Scheduler): clock is Scheduler {
   return typeof (clock as Scheduler).setTimeout === 'function';
 }
@@ -77,6 +91,10 @@ export function createMagentoClient(deps: MagentoClientDeps): MagentoClient {
     baseUrl = normalizeBaseUrl(profile.baseUrl);
   } catch (error) {
     throw new MagentoTransportError({ kind: 'bad-url', url: profile.baseUrl, message: (error as Error).message, hint: 'Fix the profile\'s base URL.', requestMayHaveBeenSent: false });
+  }
+  const plainHost = plainHttpRemoteHost(baseUrl);
+  if (plainHost !== undefined) {
+    logger.warn(`Profile '${profile.label}' talks to ${plainHost} over plain http://: its password, tokens and OAuth secrets cross the network unencrypted. Use https:// for anything but a local store.`);
   }
   if (!profile.tls.verify) {
     logger.warn(`TLS certificate verification is OFF for profile '${profile.label}' (allow insecure). Anyone on the network path can read and change this traffic; use a CA file instead.`);
