@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import {
   csvColumns, detectItemFormat, ItemFileError, parseCsvItems, parseFieldPath, parseItemFile, parseJsonArrayItems, parseJsonLinesItems,
 } from '../../../src/core/convert/itemFiles';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MagentoSchema } from '../../../src/core/schema/swaggerSchema';
+import { schemaRouteCatalog } from '../../../src/core/convert/schemaRouteCatalog';
+import { fieldSuggestions, guessField } from '../../../src/core/convert/fieldSuggestions';
 
 describe('itemFiles', () => {
   test('detects the format from the name, then the content', () => {
@@ -80,12 +85,7 @@ describe('itemFiles', () => {
 });
 
 describe('CSV field suggestions from the schema', () => {
-  test('PUT /V1/products/{sku}: path param, product fields typed, guesses by column name', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { resolve } = await import('node:path');
-    const { MagentoSchema } = await import('../../../src/core/schema/swaggerSchema');
-    const { schemaRouteCatalog } = await import('../../../src/core/convert/schemaRouteCatalog');
-    const { fieldSuggestions, guessField } = await import('../../../src/core/convert/fieldSuggestions');
+  test('PUT /V1/products/{sku}: path param, product fields typed, guesses by column name', () => {
     const catalog = schemaRouteCatalog(MagentoSchema.parse(readFileSync(resolve(__dirname, '../../../../shared/fixtures/magento-schema/admin-2.4.9.json'), 'utf8')));
     const route = catalog.match('PUT', '/V1/products/x')!.route;
     const suggestions = fieldSuggestions(route, catalog);
