@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { BulkPoller } from '../../core/bulk/bulkPoller';
 import { BulkTracker } from '../../core/bulk/bulkTracker';
-import { computeBulkState, bulkLabel, finishedMessage, OperationStatus, type TrackedBulk } from '../../core/bulk/bulkState';
+import { computeBulkState, bulkLabel, finishedMessage, type TrackedBulk } from '../../core/bulk/bulkState';
 import { createBulkStatusApi, type BulkDetailedStatus, type BulkStatusApi } from '../../core/bulk/bulkStatusApi';
 import { journalPayloadSource } from '../../core/bulk/journalRetry';
 import { payloadFromSerializedData, type RetryPayloadSource, type TopicRouteCandidate } from '../../core/bulk/retrySelection';
@@ -21,6 +21,7 @@ import { buildBulkNode, type BulkTreeElement, type NodeView } from './bulkTreeNo
 export const BULK_VIEW_ID = 'magentoWorkbench.bulkOperations';
 export const OPERATION_SCHEME = 'magento-bulk-operation';
 const DETAILED_CACHE_MS = 10_000;
+const NOTICE_COALESCE_MS = 1_000;
 
 export interface BulkSettings {
   initialIntervalMs: number;
@@ -82,6 +83,8 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
   private settings: BulkSettings;
   private readonly operationDocs = new vscode.EventEmitter<vscode.Uri>();
   private readonly finishedNotices = new Map<string, string>();
+  private readonly pendingNotices: string[] = [];
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly host: HostContext, readonly profiles: BulkProfileAccess) {
     this.logger = host.logger.child('bulk');
@@ -111,7 +114,7 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
     this.disposables.push(
       this.provider, this.treeView, this.statusBar, this.operationDocs,
       this.tracker.onDidChange((event) => {
-        if (event.kind === 'finished') void this.notifyFinished(event.uuid);
+        if (event.kind === 'finished') this.notifyFinished(event.uuid);
         else if (event.kind === 'updated') {
           const bulk = this.tracker.get(event.uuid);
           if (bulk?.operations && !computeBulkState(bulk, Date.now()).terminal) this.noticeEligible.add(bulk.uuid);
@@ -234,23 +237,49 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
     this.statusBar.show();
   }
 
-  private async notifyFinished(uuid: string): Promise<void> {
+  /**
+   * Records the finish and shows one notification per second at most: a 50-batch submission
+   * finishing together gives one "50 bulks finished" notice, not fifty.
+   */
+  private notifyFinished(uuid: string): void {
     const bulk = this.tracker.get(uuid);
     if (!bulk || !this.settings.notifyOnFinish || !this.noticeEligible.delete(uuid)) return;
     const state = computeBulkState(bulk, Date.now(), this.tracker.stuckThresholdMs);
     const text = `Bulk ${bulkLabel(bulk)} finished: ${finishedMessage(state.counts)}`;
     this.finishedNotices.set(uuid, text);
     this.logger.info(text);
-    const retriable = (bulk.operations ?? []).some((op) => op.status === OperationStatus.RetriablyFailed || op.status === OperationStatus.NotRetriablyFailed || op.status === OperationStatus.Rejected);
-    const actions = retriable ? ['Show', 'Retry failed'] : ['Show'];
-    const choice = state.failed > 0
+    this.pendingNotices.push(uuid);
+    this.noticeTimer ??= setTimeout(() => {
+      this.noticeTimer = undefined;
+      void this.showFinishedNotices(this.pendingNotices.splice(0));
+    }, NOTICE_COALESCE_MS);
+  }
+
+  private async showFinishedNotices(uuids: string[]): Promise<void> {
+    const bulks = uuids.map((u) => this.tracker.get(u)).filter((b): b is TrackedBulk => b !== undefined);
+    if (bulks.length === 0) return;
+    const now = Date.now();
+    const states = bulks.map((b) => computeBulkState(b, now, this.tracker.stuckThresholdMs));
+    const withFailures = bulks.filter((_, i) => states[i]!.failed > 0);
+    let text: string;
+    if (bulks.length === 1) {
+      text = this.finishedNotices.get(bulks[0]!.uuid) ?? `Bulk ${bulkLabel(bulks[0]!)} finished`;
+    } else {
+      const total = states.reduce((sum, st) => {
+        for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] += st.counts[key];
+        return sum;
+      }, { total: 0, open: 0, complete: 0, failedRetriable: 0, failedNotRetriable: 0, rejected: 0, unknown: 0, missing: 0 });
+      text = `${bulks.length} bulks finished: ${finishedMessage(total)}`;
+    }
+    const actions = withFailures.length > 0 ? ['Show', 'Retry failed'] : ['Show'];
+    const choice = withFailures.length > 0
       ? await vscode.window.showWarningMessage(text, ...actions)
       : await vscode.window.showInformationMessage(text, ...actions);
     if (choice === 'Show') {
       await vscode.commands.executeCommand(`${BULK_VIEW_ID}.focus`);
-      await this.reveal(uuid);
+      await this.reveal((withFailures[0] ?? bulks[0]!).uuid);
     } else if (choice === 'Retry failed') {
-      await vscode.commands.executeCommand('magentoWorkbench.bulk.retryFailed', uuid);
+      for (const bulk of withFailures) await vscode.commands.executeCommand('magentoWorkbench.bulk.retryFailed', bulk.uuid);
     }
   }
 
@@ -306,6 +335,7 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
     this.poller.dispose();
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
     void this.tracker.flush();
