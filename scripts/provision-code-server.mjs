@@ -12,7 +12,7 @@
 //   --check  only report what is installed or missing; install nothing.
 // As a module: `await provisionCodeServer()` → { nodeBin, entry, version }; `findChromium()`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, createWriteStream, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -141,6 +141,11 @@ function run(cmd, args, options, label) {
  */
 export async function provisionCodeServer({ log = (m) => console.error(m) } = {}) {
   if (isProvisioned()) return codeServerPaths();
+  // Two test runs in one tree must not install over each other: the second waits for the first.
+  return withInstallLock(log, async () => (isProvisioned() ? codeServerPaths() : install(log)));
+}
+
+async function install(log) {
 
   const missing = missingBuildPrerequisites();
   if (missing.length > 0) {
@@ -198,6 +203,57 @@ export async function provisionCodeServer({ log = (m) => console.error(m) } = {}
   writeFileSync(stampFile, JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, installedAt: new Date().toISOString(), seconds }, null, 2));
   log(`[provision] done in ${seconds.toFixed(0)}s`);
   return codeServerPaths();
+}
+
+const lockDir = `${cacheDir}.lock`;
+
+async function withInstallLock(log, fn) {
+  mkdirSync(dirname(lockDir), { recursive: true });
+  const deadline = Date.now() + 20 * 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const holder = lockHolder();
+      if (holder === 'gone') {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`gave up waiting for another code-server install (lock ${lockDir}); delete it if no install is running`);
+      if (!announced) log(`[provision] another process (${holder}) is installing code-server; waiting for it`);
+      announced = true;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+/** The pid holding the install lock, 'starting' while it has not written it yet, or 'gone'. */
+function lockHolder() {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+  } catch {
+    try {
+      return Date.now() - statSync(lockDir).mtimeMs < 10_000 ? 'starting' : 'gone';
+    } catch {
+      return 'gone';
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return `pid ${pid}`;
+  } catch (error) {
+    return error.code === 'EPERM' ? `pid ${pid}` : 'gone';
+  }
 }
 
 function npmVersion() {
