@@ -66,7 +66,7 @@ class BulkCommands {
     if (list.length === 1) return list[0];
     const pick = await vscode.window.showQuickPick(
       list.map((p) => ({ label: p.label, description: `${p.id} · store ${p.storeCode}${active?.id === p.id ? ' · active' : ''}`, profile: p })),
-      { title, placeHolder: 'Profile of the store that ran the bulk' },
+      { title, placeHolder: vscode.l10n.t('Profile of the store that ran the bulk') },
     );
     return pick?.profile;
   }
@@ -78,8 +78,8 @@ class BulkCommands {
       return this.f.snapshot(normalizeBulkUuid(arg.uuid) ?? arg.uuid);
     }
     const input = await vscode.window.showInputBox({
-      title: 'Track Bulk UUID', prompt: 'The bulk_uuid from a 202 answer of an async/bulk request', ignoreFocusOut: true,
-      placeHolder: '799a59c0-09ca-4d60-b432-2953986c1c38',
+      title: vscode.l10n.t('Track Bulk UUID'), prompt: vscode.l10n.t('The bulk_uuid from a 202 answer of an async/bulk request'), ignoreFocusOut: true,
+      placeHolder: vscode.l10n.t('799a59c0-09ca-4d60-b432-2953986c1c38'),
       validateInput: (v) => (v.trim() === '' || normalizeBulkUuid(v) ? undefined : 'Not a bulk UUID (8-4-4-4-12 hexadecimal digits).'),
     });
     if (!input) return;
@@ -98,21 +98,21 @@ class BulkCommands {
     const since = await vscode.window.showQuickPick([
       { label: 'Last hour', ms: 3_600_000 }, { label: 'Last 24 hours', ms: 86_400_000 },
       { label: 'Last 7 days', ms: 7 * 86_400_000 }, { label: 'Last 60 days', description: "Magento's bulk lifetime", ms: 60 * 86_400_000 },
-    ], { title: 'Find Recent Bulks: started within' });
+    ], { title: vscode.l10n.t('Find Recent Bulks: started within') });
     if (!since) return;
     const status = await vscode.window.showQuickPick([
       { label: 'Any status', statuses: [] as number[] },
       { label: 'With failures', statuses: [OperationStatus.RetriablyFailed, OperationStatus.NotRetriablyFailed, OperationStatus.Rejected] },
       { label: 'With open operations', statuses: [OperationStatus.Open] },
-    ], { title: 'Find Recent Bulks: operations' });
+    ], { title: vscode.l10n.t('Find Recent Bulks: operations') });
     if (!status) return;
     const api = await this.f.statusApi(profile.id);
     const found = await vscode.window.withProgress(
-      { location: { viewId: BULK_VIEW_ID }, title: 'Searching bulks…' },
+      { location: { viewId: BULK_VIEW_ID }, title: vscode.l10n.t('Searching bulks…') },
       () => findRecentBulks(api, { since: Date.now() - since.ms, statuses: status.statuses, limit: 100 }, profile.storeCode),
     );
     if (found.length === 0) {
-      void vscode.window.showInformationMessage(`No bulks found on ${profile.id} in the chosen period.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('No bulks found on {0} in the chosen period.', profile.id));
       return;
     }
     const picks = await vscode.window.showQuickPick(found.map((b) => ({
@@ -121,7 +121,7 @@ class BulkCommands {
       detail: b.bulkUuid,
       picked: !this.f.tracker.has(b.bulkUuid),
       bulk: b,
-    })), { title: `Track bulks (${found.length} found, integrations included)`, canPickMany: true });
+    })), { title: vscode.l10n.t('Track bulks ({0} found, integrations included)', found.length), canPickMany: true });
     if (!picks) return;
     for (const p of picks) {
       const bulk = this.f.tracker.track({
@@ -167,11 +167,11 @@ class BulkCommands {
       ...STUCK_STEPS.map((s) => ({ label: `$(copy) ${s.label}`, description: s.detail, detail: s.copy, copy: s.copy })),
       { label: '$(book) Read the full explanation' },
     ];
-    const pick = await vscode.window.showQuickPick(items, { title: 'Operations stay open: no consumer runs async.operations.all', placeHolder: 'Pick a step to copy its command or snippet' });
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Operations stay open: no consumer runs async.operations.all'), placeHolder: vscode.l10n.t('Pick a step to copy its command or snippet') });
     if (!pick) return;
     if (pick.copy) {
       await vscode.env.clipboard.writeText(pick.copy);
-      void vscode.window.showInformationMessage(`Copied: ${pick.copy}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Copied: {0}', pick.copy));
       return;
     }
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Bulk operations stay open\n\n${stuckExplanationMarkdown()}\n` });
@@ -197,8 +197,8 @@ class BulkCommands {
       const retriable = selection.selected.length;
       const options = ['Retry All', 'Edit Payloads First…', ...(retriable > 0 ? [`Only Retriable (${retriable})`] : [])];
       const answer = await vscode.window.showWarningMessage(
-        `${withNonRetriable.nonRetriableSelected} operation(s) failed permanently (status 3/5: e.g. validation or a missing entity). Resubmitting the same payload will likely fail again.`,
-        { modal: true, detail: 'Edit the payloads to fix them, retry them as they are, or retry only the retriable failures (status 2).' },
+        vscode.l10n.t('{0} operation(s) failed permanently (status 3/5: e.g. validation or a missing entity). Resubmitting the same payload will likely fail again.', withNonRetriable.nonRetriableSelected),
+        { modal: true, detail: vscode.l10n.t('Edit the payloads to fix them, retry them as they are, or retry only the retriable failures (status 2).') },
         ...options,
       );
       if (!answer) return undefined;
@@ -207,12 +207,12 @@ class BulkCommands {
     }
     if (selection.selected.length === 0) {
       const reasons = [...new Set(selection.skipped.map((s) => s.reason))].join(', ');
-      void vscode.window.showInformationMessage(`Nothing to retry in ${bulkLabel(bulk)}${reasons ? ` (${reasons})` : ''}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to retry in {0}{1}.', bulkLabel(bulk), reasons ? ` (${reasons})` : ''));
       return undefined;
     }
     let plan: RetryPlan;
     try {
-      plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Preparing the retry…' }, () =>
+      plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Preparing the retry…') }, () =>
         buildRetryPlan({
           bulk, selection, journal: this.f.payloadSource(),
           detailedStatus: () => this.f.detailedStatus(bulk, true),
@@ -225,7 +225,7 @@ class BulkCommands {
     if (plan.items.length === 0) throw new Error(`Cannot retry: no payload found for the selected operations (${plan.missing.map((m) => `#${m.id}: ${m.reason}`).join('; ')}).`);
     if (plan.missing.length > 0) {
       const go = await vscode.window.showWarningMessage(
-        `${plan.missing.length} operation(s) have no payload (${plan.missing.slice(0, 3).map((m) => `#${m.id}: ${m.reason}`).join('; ')}). Retry the other ${plan.items.length}?`,
+        vscode.l10n.t('{0} operation(s) have no payload ({1}). Retry the other {2}?', plan.missing.length, plan.missing.slice(0, 3).map((m) => `#${m.id}: ${m.reason}`).join('; '), plan.items.length),
         { modal: true }, 'Retry',
       );
       if (go !== 'Retry') return undefined;
@@ -239,7 +239,7 @@ class BulkCommands {
     });
     await this.f.reveal(outcome.childUuid);
     const rejected = outcome.rejected.length > 0 ? `; ${outcome.rejected.length} rejected by the store` : '';
-    void vscode.window.showInformationMessage(`Retry bulk ${shortUuid(outcome.childUuid)} submitted: ${formatCount(outcome.retriedOperationIds.length)} operation(s) of ${shortUuid(bulk.uuid)}${rejected}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Retry bulk {0} submitted: {1} operation(s) of {2}{3}.', shortUuid(outcome.childUuid), formatCount(outcome.retriedOperationIds.length), shortUuid(bulk.uuid), rejected));
     return this.f.snapshot(outcome.childUuid);
   }
 
@@ -261,7 +261,7 @@ class BulkCommands {
     await vscode.window.showTextDocument(doc, { preview: false });
     for (;;) {
       const choice = await vscode.window.showInformationMessage(
-        `Edit the ${plan.items.length} payload(s) (a JSON list, same order: operations ${plan.items.slice(0, 5).map((i) => `#${i.operationId}`).join(', ')}${plan.items.length > 5 ? ', …' : ''}), then submit.`,
+        vscode.l10n.t('Edit the {0} payload(s) (a JSON list, same order: operations {1}{2}), then submit.', plan.items.length, plan.items.slice(0, 5).map((i) => `#${i.operationId}`).join(', '), plan.items.length > 5 ? ', …' : ''),
         'Submit Retry', 'Cancel',
       );
       if (choice !== 'Submit Retry') return undefined;
@@ -270,7 +270,7 @@ class BulkCommands {
         if (!Array.isArray(parsed) || parsed.length !== plan.items.length) throw new Error(`it must stay a JSON list of ${plan.items.length} items in the same order`);
         return parsed;
       } catch (error) {
-        void vscode.window.showErrorMessage(`The edited payloads are not valid: ${error instanceof Error ? error.message : String(error)}. Fix them and submit again.`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('The edited payloads are not valid: {0}. Fix them and submit again.', error instanceof Error ? error.message : String(error)));
       }
     }
   }

@@ -13,11 +13,11 @@ async function pickItemsFile(arg?: unknown): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && /\.(json|jsonl|ndjson|csv)$/i.test(active.path)) {
-    const choice = await vscode.window.showQuickPick([{ label: `$(file) ${vscode.workspace.asRelativePath(active)}`, uri: active }, { label: '$(folder-opened) Choose a file…', uri: undefined }], { title: 'Bulk submit: items file' });
+    const choice = await vscode.window.showQuickPick([{ label: `$(file) ${vscode.workspace.asRelativePath(active)}`, uri: active }, { label: '$(folder-opened) Choose a file…', uri: undefined }], { title: vscode.l10n.t('Bulk submit: items file') });
     if (!choice) return undefined;
     if (choice.uri) return choice.uri;
   }
-  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Items to submit (JSON list, JSON lines or CSV)', filters: { Items: ['json', 'jsonl', 'ndjson', 'csv'] } });
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title: vscode.l10n.t('Items to submit (JSON list, JSON lines or CSV)'), filters: { Items: ['json', 'jsonl', 'ndjson', 'csv'] } });
   return picked?.[0];
 }
 
@@ -34,13 +34,13 @@ async function pickMapping(columns: readonly string[], suggestions: readonly Fie
       { label: OTHER },
       { label: SKIP },
     ];
-    const pick = await vscode.window.showQuickPick(items, { title: `Column "${column}" → item field`, placeHolder: 'The item field this column fills (fields of the endpoint\'s body)', ignoreFocusOut: true, matchOnDescription: true });
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Column "{0}" → item field', column), placeHolder: vscode.l10n.t('The item field this column fills (fields of the endpoint\'s body)'), ignoreFocusOut: true, matchOnDescription: true });
     if (!pick) return undefined;
     if (pick.label === SKIP) continue;
     if (pick.label === OTHER) {
       const field = await vscode.window.showInputBox({
-        title: `Column "${column}" → item field`,
-        prompt: 'A dotted path, e.g. product.custom_attributes[0].value; add :number, :integer, :boolean or :json to type the values',
+        title: vscode.l10n.t('Column "{0}" → item field', column),
+        prompt: vscode.l10n.t('A dotted path, e.g. product.custom_attributes[0].value; add :number, :integer, :boolean or :json to type the values'),
         ignoreFocusOut: true,
         validateInput: (text) => (/^[^:\s]+(:(string|number|integer|boolean|json))?$/.test(text.trim()) ? undefined : 'Use a dotted path, optionally followed by :type'),
       });
@@ -98,7 +98,7 @@ export async function bulkSubmitFromFile(deps: ConvertCommandDeps, arg?: unknown
   ].join('\n');
   await deps.preview.show('bulk-preview.http', preview);
   const choice = await vscode.window.showInformationMessage(
-    `Submit ${items.length.toLocaleString('en-US')} operation(s) in ${conversion.requests.length} request(s) to ${route.method} ${conversion.route.bulkTemplate}?${conversion.issues.length ? ` (${conversion.issues.length} lint issue(s), see the log)` : ''}`,
+    vscode.l10n.t('Submit {0} operation(s) in {1} request(s) to {2} {3}?{4}', items.length.toLocaleString('en-US'), conversion.requests.length, route.method, conversion.route.bulkTemplate, conversion.issues.length ? ` (${conversion.issues.length} lint issue(s), see the log)` : ''),
     'Submit',
   );
   if (choice !== 'Submit') return;

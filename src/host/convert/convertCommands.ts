@@ -120,7 +120,7 @@ export async function convertAtLens(deps: ConvertCommandDeps, target: Conversion
 async function offerFollowUp(deps: ConvertCommandDeps, located: LocatedBlock, target: ConversionTarget, text: string, requests: number, issues: number, args?: RequestLensArgs): Promise<void> {
   const actions = ['Replace in File', ...(target === 'bulk' ? ['Submit as Bulk'] : [])];
   const choice = await vscode.window.showInformationMessage(
-    `Converted to ${target}${requests > 1 ? ` (${requests} requests)` : ''}${issues ? ` — ${issues} lint issue(s), see the log` : ''}.`,
+    vscode.l10n.t('Converted to {0}{1}{2}.', target, requests > 1 ? ` (${requests} requests)` : '', issues ? ` — ${issues} lint issue(s), see the log` : ''),
     ...actions,
   );
   if (choice === 'Replace in File') {
@@ -185,7 +185,7 @@ export async function selectionToBulk(deps: ConvertCommandDeps): Promise<void> {
   await deps.preview.show('bulk.http', http);
   for (const issue of conversion.issues) deps.logger.info(`lint ${issue.severity}: ${issue.message}`);
   const choice = await vscode.window.showInformationMessage(
-    `${items.length} item(s) → ${conversion.requests.length} bulk request(s)${conversion.issues.length ? ` — ${conversion.issues.length} lint issue(s), see the log` : ''}.`,
+    vscode.l10n.t('{0} item(s) → {1} bulk request(s){2}.', items.length, conversion.requests.length, conversion.issues.length ? ` — ${conversion.issues.length} lint issue(s), see the log` : ''),
     'Submit',
   );
   if (choice === 'Submit') await submitConversion(deps, store, conversion, `${route.method} ${route.pathTemplate}`);

@@ -37,7 +37,7 @@ export function confirmingTransport(profile: Profile, transport: MagentoTranspor
   return {
     async send(request) {
       if (profile.production && request.method !== 'GET') {
-        const choice = await vscode.window.showWarningMessage(`${request.method} ${request.path} on the PRODUCTION profile "${profile.label}"?`, { modal: true }, 'Send');
+        const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} {1} on the PRODUCTION profile "{2}"?', request.method, request.path, profile.label), { modal: true }, 'Send');
         if (choice !== 'Send') throw new Error('Cancelled: the request to the production profile was not confirmed.');
       }
       return transport.send(request);
@@ -70,10 +70,10 @@ export class ServiceConvertProfiles implements ConvertProfiles {
     if (!profile) {
       const all = this.service.list();
       if (all.length === 0) {
-        void vscode.window.showErrorMessage('No Magento profile yet: run "Magento: Add Integration Profile" (or "Magento: Start Sandbox Store").');
+        void vscode.window.showErrorMessage(vscode.l10n.t('No Magento profile yet: run "Magento: Add Integration Profile" (or "Magento: Start Sandbox Store").'));
         return undefined;
       }
-      const pick = await vscode.window.showQuickPick(all.map((p) => ({ label: p.label, description: `${p.baseUrl} · ${p.storeCode}${p.production ? ' · PRODUCTION' : ''}`, profile: p })), { title: 'Magento profile' });
+      const pick = await vscode.window.showQuickPick(all.map((p) => ({ label: p.label, description: `${p.baseUrl} · ${p.storeCode}${p.production ? ' · PRODUCTION' : ''}`, profile: p })), { title: vscode.l10n.t('Magento profile') });
       profile = pick?.profile;
     }
     return profile ? this.store(profile.id) : undefined;
@@ -90,7 +90,7 @@ export class ServiceConvertProfiles implements ConvertProfiles {
         profile,
         secrets: this.secrets,
         logger: this.logger,
-        promptOtp: async () => vscode.window.showInputBox({ title: `Two-factor code for "${profile.label}"`, prompt: 'The 6-digit code from your authenticator app', ignoreFocusOut: true }),
+        promptOtp: async () => vscode.window.showInputBox({ title: vscode.l10n.t('Two-factor code for "{0}"', profile.label), prompt: vscode.l10n.t('The 6-digit code from your authenticator app'), ignoreFocusOut: true }),
       });
       entry = { key, client };
       this.bulkClients.set(profileId, entry);
@@ -132,13 +132,13 @@ export class SettingsConvertProfiles implements ConvertProfiles {
   async activeStore(): Promise<ConvertStore | undefined> {
     const all = this.all();
     if (all.length === 0) {
-      void vscode.window.showErrorMessage('No Magento profile is configured: add one under the magentoWorkbench.profiles setting.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('No Magento profile is configured: add one under the magentoWorkbench.profiles setting.'));
       return undefined;
     }
     const activeId = vscode.workspace.getConfiguration('magentoWorkbench').get<string>('activeProfile') ?? '';
     let profile = all.find((p) => p.id === activeId) ?? (all.length === 1 ? all[0] : undefined);
     if (!profile) {
-      const pick = await vscode.window.showQuickPick(all.map((p) => ({ label: p.label, description: `${p.baseUrl} · ${p.storeCode}${p.production ? ' · PRODUCTION' : ''}`, profile: p })), { title: 'Magento profile' });
+      const pick = await vscode.window.showQuickPick(all.map((p) => ({ label: p.label, description: `${p.baseUrl} · ${p.storeCode}${p.production ? ' · PRODUCTION' : ''}`, profile: p })), { title: vscode.l10n.t('Magento profile') });
       profile = pick?.profile;
     }
     return profile ? this.store(profile.id) : undefined;
@@ -155,7 +155,7 @@ export class SettingsConvertProfiles implements ConvertProfiles {
         profile,
         secrets: this.secrets,
         logger: this.logger,
-        promptOtp: async () => vscode.window.showInputBox({ title: `Two-factor code for ${profile.label}`, prompt: 'The 6-digit code from your authenticator app', ignoreFocusOut: true }),
+        promptOtp: async () => vscode.window.showInputBox({ title: vscode.l10n.t('Two-factor code for {0}', profile.label), prompt: vscode.l10n.t('The 6-digit code from your authenticator app'), ignoreFocusOut: true }),
       });
       entry = { fingerprint, client };
       this.clients.set(profileId, entry);

@@ -9,7 +9,7 @@ export async function pickEndpoint(catalog: RouteCatalog, title: string): Promis
   const items = catalog.routes()
     .filter((r) => WRITE.has(r.method.toUpperCase()))
     .map((route) => ({ label: `${route.method.toUpperCase()} ${route.pathTemplate}`, description: route.summary && route.summary !== route.pathTemplate.replace(/^\/V1\//, '') ? route.summary : '', route }));
-  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Endpoint (from the store\'s schema) — e.g. PUT /V1/products/{sku}', matchOnDescription: true });
+  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Endpoint (from the store\'s schema) — e.g. PUT /V1/products/{sku}'), matchOnDescription: true });
   return pick?.route;
 }
 

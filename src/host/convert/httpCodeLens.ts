@@ -36,12 +36,12 @@ export class HttpRequestCodeLensProvider implements vscode.CodeLensProvider {
       if (!request) continue;
       const range = new vscode.Range(request.line - 1, 0, request.line - 1, 0);
       const args: RequestLensArgs = { uri: document.uri.toString(), line: request.line };
-      lenses.push(new vscode.CodeLens(range, { title: 'Send', command: CONVERT_COMMANDS.send, arguments: [args] }));
+      lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Send'), command: CONVERT_COMMANDS.send, arguments: [args] }));
       // GET has no async form (Magento answers 400); offering the lenses would only lead to an error.
       if (WRITE.has((request.method ?? 'GET').toUpperCase())) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Convert to async', command: CONVERT_COMMANDS.toAsync, arguments: [args] }));
-        lenses.push(new vscode.CodeLens(range, { title: 'Convert to bulk', command: CONVERT_COMMANDS.toBulk, arguments: [args] }));
-        lenses.push(new vscode.CodeLens(range, { title: 'Submit as bulk', command: CONVERT_COMMANDS.submitAsBulk, arguments: [args] }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Convert to async'), command: CONVERT_COMMANDS.toAsync, arguments: [args] }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Convert to bulk'), command: CONVERT_COMMANDS.toBulk, arguments: [args] }));
+        lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Submit as bulk'), command: CONVERT_COMMANDS.submitAsBulk, arguments: [args] }));
       }
     }
     return lenses;

@@ -19,7 +19,7 @@ export async function announcePendingBatches(deps: ConvertCommandDeps, review: (
   if (pending.length === 0) return;
   deps.logger.warn(`${pending.length} journalled bulk batch(es) have no confirmation: ${pending.map((b) => b.batchId).join(', ')}`);
   const choice = await vscode.window.showWarningMessage(
-    `${pending.length} bulk batch${pending.length === 1 ? ' was' : 'es were'} being sent when the last session stopped; Magento may or may not have queued ${pending.length === 1 ? 'it' : 'them'}.`,
+    vscode.l10n.t('{0} bulk batch{1} being sent when the last session stopped; Magento may or may not have queued {2}.', pending.length, pending.length === 1 ? ' was' : 'es were', pending.length === 1 ? 'it' : 'them'),
     'Review…',
   );
   if (choice === 'Review…') await review();
@@ -28,10 +28,10 @@ export async function announcePendingBatches(deps: ConvertCommandDeps, review: (
 export async function reviewPendingBatches(deps: ConvertCommandDeps): Promise<void> {
   const pending = await deps.journal.pendingBatches();
   if (pending.length === 0) {
-    void vscode.window.showInformationMessage('No unconfirmed bulk batches in the submission journal.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No unconfirmed bulk batches in the submission journal.'));
     return;
   }
-  const pick = await vscode.window.showQuickPick(pending.map((batch) => ({ label: describe(batch), description: `profile ${batch.profileId}, store ${batch.storeCode}`, batch })), { title: 'Unconfirmed bulk batches' });
+  const pick = await vscode.window.showQuickPick(pending.map((batch) => ({ label: describe(batch), description: `profile ${batch.profileId}, store ${batch.storeCode}`, batch })), { title: vscode.l10n.t('Unconfirmed bulk batches') });
   if (!pick) return;
   const batch = pick.batch;
   const action = await vscode.window.showQuickPick(['Check on the Store', 'Resubmit as a New Bulk', 'Dismiss'], { title: describe(batch) });
@@ -45,7 +45,7 @@ export async function reviewPendingBatches(deps: ConvertCommandDeps): Promise<vo
     const result = await checkPendingBatch(createBulkStatusApi(store.transport), batch);
     if (result.verdict === 'probably-accepted') {
       const uuid = result.candidates[0]!;
-      const choice = await vscode.window.showInformationMessage(`A bulk of ${batch.itemCount} operation(s) started then: ${uuid}. It is probably this batch.`, 'Track It', 'Resubmit Anyway');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('A bulk of {0} operation(s) started then: {1}. It is probably this batch.', batch.itemCount, uuid), 'Track It', 'Resubmit Anyway');
       if (choice === 'Track It') {
         await trackBulkViaCommand({ uuid, profileId: batch.profileId, storeCode: batch.storeCode, description: `${batch.method} ${batch.path} (recovered)`, operationCount: batch.itemCount });
         await deps.journal.resolve(batch.batchId, `matched bulk ${uuid}`);

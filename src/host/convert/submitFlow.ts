@@ -31,7 +31,7 @@ export async function confirmLint(issues: readonly LintIssue[], logger: Logger):
   if (!hasBlockingIssues(issues)) return true;
   const errors = issues.filter((i) => i.severity === 'error');
   const choice = await vscode.window.showWarningMessage(
-    `Magento would reject these items (${errors.length} problem${errors.length === 1 ? '' : 's'}):`,
+    vscode.l10n.t('Magento would reject these items ({0} problem{1}):', errors.length, errors.length === 1 ? '' : 's'),
     { modal: true, detail: describeIssues(errors) },
     'Submit Anyway',
   );
@@ -45,8 +45,8 @@ export async function submitConversion(deps: SubmitFlowDeps, store: ConvertStore
   const storeCode = conversion.requests[0]?.storeCode ?? store.profile.storeCode;
   if (store.profile.production) {
     const choice = await vscode.window.showWarningMessage(
-      `Submit ${operations.toLocaleString('en-US')} operation${operations === 1 ? '' : 's'} to store "${storeCode}" of the PRODUCTION profile "${store.profile.label}"?`,
-      { modal: true, detail: `${conversion.route.method} ${conversion.requests[0]?.path ?? ''} — ${requests} request${requests === 1 ? '' : 's'} to ${store.profile.baseUrl}` },
+      vscode.l10n.t('Submit {0} operation{1} to store "{2}" of the PRODUCTION profile "{3}"?', operations.toLocaleString('en-US'), operations === 1 ? '' : 's', storeCode, store.profile.label),
+      { modal: true, detail: vscode.l10n.t('{0} {1} — {2} request{3} to {4}', conversion.route.method, conversion.requests[0]?.path ?? '', requests, requests === 1 ? '' : 's', store.profile.baseUrl) },
       'Submit',
     );
     if (choice !== 'Submit') return undefined;
@@ -57,7 +57,7 @@ export async function submitConversion(deps: SubmitFlowDeps, store: ConvertStore
   let summary: SubmitSummary;
   try {
     summary = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Magento', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Magento'), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const cancel = token.onCancellationRequested(() => controller.abort());

@@ -112,13 +112,13 @@ async function askTls(title: string, current: Profile['tls'] | undefined): Promi
     { label: 'Verify with a custom CA file…', detail: 'A corporate or self-signed CA (PEM)', choice: 'ca', picked: Boolean(current?.caFile) },
     { label: '$(warning) Allow insecure (no verification)', detail: 'Anyone on the network path can read and change this traffic', choice: 'insecure', picked: current?.verify === false },
   ];
-  const picked = await ask(vscode.window.showQuickPick(items, { title, ignoreFocusOut: true, placeHolder: 'TLS certificate verification' }));
+  const picked = await ask(vscode.window.showQuickPick(items, { title, ignoreFocusOut: true, placeHolder: vscode.l10n.t('TLS certificate verification') }));
   if (picked.choice === 'verify') return { verify: true };
   if (picked.choice === 'insecure') {
-    void vscode.window.showWarningMessage('TLS verification is off for this profile: use it only for a local store you control.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('TLS verification is off for this profile: use it only for a local store you control.'));
     return { verify: false };
   }
-  const files = await ask(vscode.window.showOpenDialog({ title: 'CA certificate (PEM)', canSelectMany: false, filters: { 'PEM certificates': ['pem', 'crt', 'cer'], 'All files': ['*'] } }));
+  const files = await ask(vscode.window.showOpenDialog({ title: vscode.l10n.t('CA certificate (PEM)'), canSelectMany: false, filters: { 'PEM certificates': ['pem', 'crt', 'cer'], 'All files': ['*'] } }));
   const file = files[0];
   if (!file) throw new Cancelled();
   return { verify: true, caFile: file.fsPath };
@@ -128,7 +128,7 @@ async function askSecrets(title: string, kind: AuthKind, optional: boolean): Pro
   const secrets: ProfileSecrets = {};
   for (const name of requiredSecrets(kind)) {
     const value = await inputBox(title, {
-      prompt: `${SECRET_PROMPTS[name]} (kept in VS Code's secret storage, never in settings)${optional ? ' — leave empty to keep the stored one' : ''}`,
+      prompt: vscode.l10n.t('{0} (kept in VS Code\'s secret storage, never in settings){1}', SECRET_PROMPTS[name], optional ? ' — leave empty to keep the stored one' : ''),
       password: true,
       validateInput: (text) => (optional || text.length > 0 ? undefined : `${SECRET_PROMPTS[name]} is required`),
     });
@@ -139,11 +139,11 @@ async function askSecrets(title: string, kind: AuthKind, optional: boolean): Pro
 
 async function askAccount(title: string, kind: AuthKind, current?: Profile['auth']): Promise<Profile['auth']> {
   if (kind === 'admin') {
-    const username = await inputBox(title, { prompt: 'Admin username', value: current?.kind === 'admin' ? current.username : '', validateInput: (text) => (text.trim() ? undefined : 'The username is required') });
+    const username = await inputBox(title, { prompt: vscode.l10n.t('Admin username'), value: current?.kind === 'admin' ? current.username : '', validateInput: (text) => (text.trim() ? undefined : 'The username is required') });
     return { kind, username: username.trim() };
   }
   if (kind === 'customer') {
-    const email = await inputBox(title, { prompt: 'Customer e-mail', value: current?.kind === 'customer' ? current.email : '', validateInput: (text) => (text.includes('@') ? undefined : 'An e-mail address is required') });
+    const email = await inputBox(title, { prompt: vscode.l10n.t('Customer e-mail'), value: current?.kind === 'customer' ? current.email : '', validateInput: (text) => (text.includes('@') ? undefined : 'An e-mail address is required') });
     return { kind, email: email.trim() };
   }
   return { kind };
@@ -152,7 +152,7 @@ async function askAccount(title: string, kind: AuthKind, current?: Profile['auth
 async function askAuthKind(title: string, current?: AuthKind): Promise<AuthKind> {
   // Not `kind`: QuickPickItem already has a `kind` (separator or default).
   const items: (vscode.QuickPickItem & { authKind: AuthKind })[] = AUTH_KINDS.map((authKind) => ({ label: AUTH_LABELS[authKind].label, detail: AUTH_LABELS[authKind].detail, authKind, picked: authKind === current }));
-  return (await ask(vscode.window.showQuickPick(items, { title, ignoreFocusOut: true, placeHolder: 'How does this profile authenticate?' }))).authKind;
+  return (await ask(vscode.window.showQuickPick(items, { title, ignoreFocusOut: true, placeHolder: vscode.l10n.t('How does this profile authenticate?') }))).authKind;
 }
 
 async function askProduction(title: string, current: boolean): Promise<boolean> {
@@ -167,9 +167,9 @@ async function addInteractively(service: ProfileService): Promise<{ profile: Pro
   const steps = 8;
   const title = (step: number): string => `Add Magento profile (${step}/${steps})`;
   try {
-    const label = await inputBox(title(1), { prompt: 'A name for this profile', placeHolder: 'Staging admin', validateInput: (text) => (text.trim() ? undefined : 'A label is required') });
-    const baseUrl = await inputBox(title(2), { prompt: 'The store\'s base URL (without /rest)', placeHolder: 'https://store.example.com', validateInput: validateBaseUrl });
-    const storeCode = await inputBox(title(3), { prompt: 'Store view code (default, all for the admin scope, or a store view code)', value: 'default', validateInput: (text) => (/^[a-z0-9_]+$/i.test(text) ? undefined : 'Letters, digits and _ only') });
+    const label = await inputBox(title(1), { prompt: vscode.l10n.t('A name for this profile'), placeHolder: vscode.l10n.t('Staging admin'), validateInput: (text) => (text.trim() ? undefined : 'A label is required') });
+    const baseUrl = await inputBox(title(2), { prompt: vscode.l10n.t('The store\'s base URL (without /rest)'), placeHolder: vscode.l10n.t('https://store.example.com'), validateInput: validateBaseUrl });
+    const storeCode = await inputBox(title(3), { prompt: vscode.l10n.t('Store view code (default, all for the admin scope, or a store view code)'), value: 'default', validateInput: (text) => (/^[a-z0-9_]+$/i.test(text) ? undefined : 'Letters, digits and _ only') });
     const kind = await askAuthKind(title(4));
     const auth = await askAccount(title(5), kind);
     const secrets = await askSecrets(title(6), kind, false);
@@ -186,7 +186,7 @@ async function addInteractively(service: ProfileService): Promise<{ profile: Pro
 async function pickProfile(service: ProfileService, placeHolder: string): Promise<Profile | undefined> {
   const profiles = service.list();
   if (profiles.length === 0) {
-    const choice = await vscode.window.showInformationMessage('No Magento profile yet.', 'Add Profile', 'Start Sandbox Store');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No Magento profile yet.'), 'Add Profile', 'Start Sandbox Store');
     if (choice === 'Add Profile') await vscode.commands.executeCommand('magentoWorkbench.profile.add');
     if (choice === 'Start Sandbox Store') await vscode.commands.executeCommand('magentoWorkbench.sandbox.start');
     return undefined;
@@ -223,7 +223,7 @@ export async function addProfileCommand(service: ProfileService, arg?: unknown):
   const result = await addInteractively(service);
   if (!result) return undefined;
   await service.save(result.profile, result.secrets, { activate: true });
-  void vscode.window.showInformationMessage(`Profile "${result.profile.label}" added and selected.`, 'Test Connection').then((choice) => {
+  void vscode.window.showInformationMessage(vscode.l10n.t('Profile "{0}" added and selected.', result.profile.label), 'Test Connection').then((choice) => {
     if (choice) void vscode.commands.executeCommand('magentoWorkbench.profile.testConnection', result.profile.id);
   });
   return result.profile.id;
@@ -259,12 +259,12 @@ export async function editProfileCommand(service: ProfileService, arg?: unknown)
         { label: 'TLS', description: draft.tls.verify ? (draft.tls.caFile ? `CA ${draft.tls.caFile}` : 'verify') : 'insecure', field: 'tls' },
         { label: 'Token lifetime (minutes)', description: String(draft.tokenLifetimeMinutes ?? 'store default'), field: 'lifetime' },
       ];
-      const picked = await vscode.window.showQuickPick(fields, { title, placeHolder: 'Pick a field to change, then Save' });
+      const picked = await vscode.window.showQuickPick(fields, { title, placeHolder: vscode.l10n.t('Pick a field to change, then Save') });
       if (!picked) return undefined;
       switch (picked.field) {
         case 'save':
           await service.save(parseProfile(draft), secrets);
-          void vscode.window.showInformationMessage(`Profile "${draft.label}" saved.`);
+          void vscode.window.showInformationMessage(vscode.l10n.t('Profile "{0}" saved.', draft.label));
           return draft.id;
         case 'label':
           draft = { ...draft, label: (await inputBox(title, { value: draft.label, validateInput: (text) => (text.trim() ? undefined : 'A label is required') })).trim() };
@@ -291,7 +291,7 @@ export async function editProfileCommand(service: ProfileService, arg?: unknown)
           draft = { ...draft, tls: await askTls(title, draft.tls) };
           break;
         case 'lifetime': {
-          const text = await inputBox(title, { prompt: 'Token lifetime in minutes as configured on the store (empty = Magento\'s default: admin 240, customer 60)', value: draft.tokenLifetimeMinutes?.toString() ?? '', validateInput: (value) => (value === '' || /^[1-9]\d*$/.test(value) ? undefined : 'A positive whole number, or empty') });
+          const text = await inputBox(title, { prompt: vscode.l10n.t('Token lifetime in minutes as configured on the store (empty = Magento\'s default: admin 240, customer 60)'), value: draft.tokenLifetimeMinutes?.toString() ?? '', validateInput: (value) => (value === '' || /^[1-9]\d*$/.test(value) ? undefined : 'A positive whole number, or empty') });
           const { tokenLifetimeMinutes: _dropped, ...rest } = draft;
           draft = text === '' ? rest : { ...rest, tokenLifetimeMinutes: Number(text) };
           break;
@@ -308,11 +308,11 @@ export async function removeProfileCommand(service: ProfileService, arg?: unknow
   const profile = await resolveProfile(service, arg, 'Profile to remove');
   if (!profile) return false;
   if (arg === undefined) {
-    const choice = await vscode.window.showWarningMessage(`Remove the profile "${profile.label}", its secrets and its cached token?`, { modal: true }, 'Remove');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove the profile "{0}", its secrets and its cached token?', profile.label), { modal: true }, 'Remove');
     if (choice !== 'Remove') return false;
   }
   await service.remove(profile.id);
-  if (arg === undefined) void vscode.window.showInformationMessage(`Profile "${profile.label}" removed.`);
+  if (arg === undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Profile "{0}" removed.', profile.label));
   return true;
 }
 
@@ -321,7 +321,7 @@ export async function selectProfileCommand(service: ProfileService, arg?: unknow
   if (!profile) return undefined;
   await service.setActive(profile.id);
   if (profile.production && arg === undefined) {
-    void vscode.window.showWarningMessage(`"${profile.label}" is a production profile: writes will ask for confirmation.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('"{0}" is a production profile: writes will ask for confirmation.', profile.label));
   }
   return profile.id;
 }
@@ -331,7 +331,7 @@ export async function testConnectionCommand(host: HostContext, service: ProfileS
   if (!profile) return undefined;
   const client = await service.getClient(profile.id);
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Testing "${profile.label}"…` },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing "{0}"…', profile.label) },
     () => checkConnection(client),
   );
   const lines = formatConnectionReport(report, profile.label);
@@ -339,9 +339,9 @@ export async function testConnectionCommand(host: HostContext, service: ProfileS
   const failed = report.steps.find((step) => step.status === 'failed');
   if (arg === undefined) {
     if (report.ok) {
-      void vscode.window.showInformationMessage(`"${profile.label}": ${report.steps.map((step) => `${step.label} ✔`).join(', ')}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('"{0}": {1}.', profile.label, report.steps.map((step) => `${step.label} ✔`).join(', ')));
     } else if (failed) {
-      void vscode.window.showErrorMessage(`"${profile.label}": ${failed.label} failed: ${failed.detail}${failed.hint ? ` — ${failed.hint}` : ''}`, 'Show Details').then((choice) => {
+      void vscode.window.showErrorMessage(vscode.l10n.t('"{0}": {1} failed: {2}{3}', profile.label, failed.label, failed.detail, failed.hint ? ` — ${failed.hint}` : ''), 'Show Details').then((choice) => {
         if (choice) host.output.show(true);
       });
     }
@@ -353,7 +353,7 @@ export async function forgetTokenCommand(service: ProfileService, arg?: unknown)
   const profile = arg === undefined ? service.active() ?? (await pickProfile(service, 'Profile whose token to forget')) : await resolveProfile(service, arg, 'Profile whose token to forget');
   if (!profile) return undefined;
   const result = await service.forgetToken(profile.id);
-  if (arg === undefined) void vscode.window.showInformationMessage(`"${profile.label}": ${result.message}`);
+  if (arg === undefined) void vscode.window.showInformationMessage(vscode.l10n.t('"{0}": {1}', profile.label, result.message));
   return result.message;
 }
 
@@ -364,8 +364,8 @@ export async function setRedisUrlCommand(service: ProfileService, arg?: unknown)
     url = arg;
   } else {
     url = await vscode.window.showInputBox({
-      title: 'Redis URL for the shared token cache',
-      prompt: 'redis://[user:password@]host:6379[/db] — kept in secret storage. Leave empty to remove it.',
+      title: vscode.l10n.t('Redis URL for the shared token cache'),
+      prompt: vscode.l10n.t('redis://[user:password@]host:6379[/db] — kept in secret storage. Leave empty to remove it.'),
       password: true,
       ignoreFocusOut: true,
       validateInput: (text) => (text === '' || /^rediss?:\/\/[^\s]+$/.test(text) ? undefined : 'Must start with redis:// or rediss://'),
@@ -376,10 +376,10 @@ export async function setRedisUrlCommand(service: ProfileService, arg?: unknown)
   await service.setRedisUrl(url);
   if (arg === undefined) {
     const enabled = vscode.workspace.getConfiguration('magentoWorkbench').get<boolean>('redis.enabled') === true;
-    if (url === '') void vscode.window.showInformationMessage('Redis URL removed; tokens are cached locally.');
-    else if (enabled) void vscode.window.showInformationMessage('Redis URL saved; tokens are now shared through Redis.');
+    if (url === '') void vscode.window.showInformationMessage(vscode.l10n.t('Redis URL removed; tokens are cached locally.'));
+    else if (enabled) void vscode.window.showInformationMessage(vscode.l10n.t('Redis URL saved; tokens are now shared through Redis.'));
     else {
-      const choice = await vscode.window.showInformationMessage('Redis URL saved. Turn on magentoWorkbench.redis.enabled to share tokens?', 'Enable');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Redis URL saved. Turn on magentoWorkbench.redis.enabled to share tokens?'), 'Enable');
       if (choice) await vscode.workspace.getConfiguration('magentoWorkbench').update('redis.enabled', true, vscode.ConfigurationTarget.Global);
     }
   }

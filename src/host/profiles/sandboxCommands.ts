@@ -66,7 +66,7 @@ export function registerSandboxCommands(host: HostContext, controller: SandboxCo
   host.registerCommand('magentoWorkbench.sandbox.start', async (arg?: { latency?: 'none' | 'realistic' }) => {
     const result = await controller.start(arg?.latency ? { latency: arg.latency } : {});
     if (arg === undefined) {
-      void vscode.window.showInformationMessage(`Sandbox store running at ${result.baseUrl}; the "Sandbox store" profile is selected.`, 'Test Connection').then((choice) => {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Sandbox store running at {0}; the "Sandbox store" profile is selected.', result.baseUrl), 'Test Connection').then((choice) => {
         if (choice) void vscode.commands.executeCommand('magentoWorkbench.profile.testConnection', result.profileId);
       });
     }

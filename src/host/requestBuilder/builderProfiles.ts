@@ -53,9 +53,9 @@ export class ConfiguredProfileSource implements BuilderProfileSource, vscode.Dis
       profile,
       secrets: this.secrets,
       logger: this.logger,
-      promptOtp: async () => vscode.window.showInputBox({ title: `Two-factor code for ${profile.label}`, prompt: 'The 6-digit code from your authenticator app', password: false, ignoreFocusOut: true }),
+      promptOtp: async () => vscode.window.showInputBox({ title: vscode.l10n.t('Two-factor code for {0}', profile.label), prompt: vscode.l10n.t('The 6-digit code from your authenticator app'), password: false, ignoreFocusOut: true }),
       confirmWrite: async (request) => {
-        const choice = await vscode.window.showWarningMessage(`${request.method} ${request.path} on the PRODUCTION profile "${profile.label}"?`, { modal: true }, 'Send');
+        const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} {1} on the PRODUCTION profile "{2}"?', request.method, request.path, profile.label), { modal: true }, 'Send');
         return choice === 'Send';
       },
     });

@@ -147,7 +147,7 @@ export class RequestBuilderPanel implements vscode.Disposable {
         const profileId = this.draft.profileId;
         const entry = profileId ? this.deps.history.find(profileId, message.entryId) : undefined;
         if (!entry) {
-          void vscode.window.showWarningMessage('That history entry is gone (history keeps the last requests only).');
+          void vscode.window.showWarningMessage(vscode.l10n.t('That history entry is gone (history keeps the last requests only).'));
           return;
         }
         if (message.inNewPanel) this.deps.openInNewPanel(entry.draft);
@@ -218,7 +218,7 @@ export class RequestBuilderPanel implements vscode.Disposable {
             this.post({ type: 'fetchAllProgress', jobId: p.jobId, pages: progress.pages, items: progress.items, ...(progress.totalCount !== undefined ? { totalCount: progress.totalCount } : {}) });
           }, controller.signal);
           this.producedFiles.add(result.path);
-          void vscode.window.showInformationMessage(`${result.cancelled ? 'Cancelled after' : 'Fetched'} ${result.items} items in ${result.pages} pages → ${result.path}`, 'Open').then((choice) => {
+          void vscode.window.showInformationMessage(vscode.l10n.t('{0} {1} items in {2} pages → {3}', result.cancelled ? 'Cancelled after' : 'Fetched', result.items, result.pages, result.path), 'Open').then((choice) => {
             if (choice === 'Open') void vscode.window.showTextDocument(vscode.Uri.file(result.path));
           });
           return result;
@@ -229,7 +229,7 @@ export class RequestBuilderPanel implements vscode.Disposable {
       case 'exportCurl': {
         const p = message.params as RequestParams<'exportCurl'>;
         if (p.revealSecrets) {
-          const confirm = await vscode.window.showWarningMessage('Copy the cURL command WITH the credentials (token or OAuth signature) to the clipboard?', { modal: true }, 'Copy with credentials');
+          const confirm = await vscode.window.showWarningMessage(vscode.l10n.t('Copy the cURL command WITH the credentials (token or OAuth signature) to the clipboard?'), { modal: true }, 'Copy with credentials');
           if (confirm !== 'Copy with credentials') return { curl: await service.curl(p.draft, false), copied: false };
           // The unmasked command goes to the clipboard only; the webview gets the masked one.
           await vscode.env.clipboard.writeText(await service.curl(p.draft, true));
@@ -242,7 +242,7 @@ export class RequestBuilderPanel implements vscode.Disposable {
       case 'saveHttpFile': {
         const p = message.params as RequestParams<'saveHttpFile'>;
         const request = service.httpRequest(p.draft);
-        const target = await vscode.window.showSaveDialog({ filters: { 'HTTP requests': ['http', 'rest'] }, saveLabel: 'Save request', title: 'Save as .http (appends when the file exists)' });
+        const target = await vscode.window.showSaveDialog({ filters: { 'HTTP requests': ['http', 'rest'] }, saveLabel: 'Save request', title: vscode.l10n.t('Save as .http (appends when the file exists)') });
         if (!target) return {};
         let existing = '';
         try {
@@ -260,7 +260,7 @@ export class RequestBuilderPanel implements vscode.Disposable {
         if (!command) return { started: false, message: 'Async/bulk conversion is not available in this build.' };
         const target = await vscode.window.showQuickPick(
           [{ label: 'Async', description: 'POST /async/V1/… — one queued operation', id: 'async' }, { label: 'Bulk', description: 'POST /async/bulk/V1/… — many operations in one bulk', id: 'bulk' }],
-          { title: 'Convert this request to' },
+          { title: vscode.l10n.t('Convert this request to') },
         );
         if (!target) return { started: false, message: 'Conversion cancelled.' };
         // Convert works on `.http` requests: hand it this one as an untitled .http document.
