@@ -1,8 +1,8 @@
 // Turns the builder's draft into the request the host sends and the URLs the UI previews. Pure
 // and browser-safe: the webview imports it for the live preview, the host for sending, so what
 // is shown is exactly what goes out.
-import { buildRequestUrl, type OtherQueryParam, type SearchCriteria } from '../search/searchCriteria';
-import { phpUrlDecode } from '../search/phpQuery';
+import { buildRequestUrl, parseRequestUrl, type OtherQueryParam, type SearchCriteria } from '../search/searchCriteria';
+import { encodePhpQueryPair, phpUrlDecode } from '../search/phpQuery';
 import { type HttpMethod, type MagentoRequest } from '../http/types';
 import { type RequestDraft } from '../../protocol/requestBuilderProtocol';
 
@@ -107,4 +107,54 @@ export function draftForPage(draft: RequestDraft, page: number): RequestDraft {
 export function hasNextPage(paging: { totalCount: number; pageSize?: number; currentPage?: number }): boolean {
   if (!paging.pageSize) return false;
   return (paging.currentPage ?? 1) * paging.pageSize < paging.totalCount;
+}
+
+export interface RawRequest {
+  method: string;
+  /** Absolute URL, `/rest/<store>/V1/...`, or a path after `/rest/<store>`; `{{variables}}` are not resolved here. */
+  url: string;
+  body?: string;
+  profileId?: string;
+}
+
+/**
+ * A request from elsewhere (a `.http` file, the CLI, history of another tool) as a draft:
+ * `/rest/<store>` is split off into the store code, searchCriteria and `fields` go to their
+ * editors, other query parameters stay as typed. Throws SearchCriteriaError for criteria the
+ * store would reject, with Magento's message.
+ */
+export function draftFromRequest(request: RawRequest): RequestDraft {
+  const parsed = parseRequestUrl(request.url);
+  let path = (parsed.path ?? '').replace(/^\/index\.php(?=\/)/, '');
+  let storeCode: string | undefined;
+  const rest = /^\/rest(?:\/([^/]+))?(\/.*)?$/.exec(path);
+  if (rest) {
+    const [, first, tail] = rest;
+    if (first && !/^V\d+$/.test(first) && first !== 'async' && first !== 'schema') {
+      storeCode = first;
+      path = tail ?? '/';
+    } else {
+      path = path.slice('/rest'.length) || '/';
+    }
+  }
+  const method = request.method.toUpperCase();
+  const known = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
+  const sc = parsed.searchCriteria;
+  return {
+    ...(request.profileId ? { profileId: request.profileId } : {}),
+    method: (known as readonly string[]).includes(method) ? (method as RequestDraft['method']) : 'GET',
+    pathTemplate: path,
+    pathParams: {},
+    ...(storeCode ? { storeCode } : {}),
+    useSearchCriteria: parsed.hasSearchCriteria,
+    searchCriteria: {
+      filterGroups: sc.filterGroups.map((g) => ({ filters: g.filters.map((f) => ({ field: f.field, value: f.value, conditionType: f.conditionType })) })),
+      sortOrders: sc.sortOrders.map((s) => ({ field: s.field, direction: s.direction })),
+      ...(sc.pageSize !== undefined ? { pageSize: sc.pageSize } : {}),
+      ...(sc.currentPage !== undefined ? { currentPage: sc.currentPage } : {}),
+    },
+    fields: parsed.fields ?? '',
+    extraQuery: parsed.otherParams.filter((p) => p.key !== 'fields').map((p) => encodePhpQueryPair(p.key, p.value)).join('&'),
+    body: request.body ?? '',
+  };
 }

@@ -9,6 +9,7 @@ import { systemClock, type KeyValueStore } from '../../core/ports';
 import { RequestHistory } from '../../core/history/requestHistory';
 import { RequestBuilderService, type BuilderProfileSource, type SchemaStore } from '../../core/requestBuilder/requestBuilderService';
 import { MagentoSchemaView } from '../../core/requestBuilder/magentoSchemaView';
+import { draftFromRequest } from '../../core/requestBuilder/draftRequest';
 import { requestDraftSchema, emptyDraft, type RequestDraft } from '../../protocol/requestBuilderProtocol';
 import { type HostContext } from '../hostContext';
 import { type ProfileService } from '../profiles/profileService';
@@ -30,6 +31,27 @@ class SwitchableProfileSource implements BuilderProfileSource {
   constructor(public current: BuilderProfileSource) {}
   list() { return this.current.list(); }
   transport(profileId: string) { return this.current.transport(profileId); }
+}
+
+function draftFromArgument(arg: unknown, logger: { warn(message: string): void }): RequestDraft | undefined {
+  if (arg === undefined || arg === null || typeof arg !== 'object') return undefined;
+  const raw = arg as { method?: unknown; url?: unknown; body?: unknown; profileId?: unknown };
+  if (typeof raw.url === 'string') {
+    try {
+      return draftFromRequest({
+        method: typeof raw.method === 'string' ? raw.method : 'GET',
+        url: raw.url,
+        ...(typeof raw.body === 'string' ? { body: raw.body } : {}),
+        ...(typeof raw.profileId === 'string' ? { profileId: raw.profileId } : {}),
+      });
+    } catch (error) {
+      void vscode.window.showWarningMessage(`The request's searchCriteria cannot be read: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+  const parsed = requestDraftSchema.safeParse({ ...emptyDraft(), ...(arg as object) });
+  if (!parsed.success) logger.warn(`open: ignoring an invalid draft argument: ${parsed.error.message}`);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function fileSafe(id: string): string {
@@ -116,10 +138,9 @@ export function registerRequestBuilder(host: HostContext, profileService?: Profi
   };
 
   host.registerCommand(OPEN_REQUEST_BUILDER_COMMAND, (arg?: unknown): RequestBuilderPanelHandle => {
-    // Called from a `.http` request (Convert's CodeLens) with a draft, or from the palette without.
-    const parsed = arg === undefined ? undefined : requestDraftSchema.safeParse({ ...emptyDraft(), ...(arg as object) });
-    if (parsed && !parsed.success) logger.warn(`open: ignoring an invalid draft argument: ${parsed.error.message}`);
-    const panel = open(parsed?.success ? parsed.data : undefined);
+    // From the palette without an argument; from a `.http` request (Convert) with either a raw
+    // request `{ method, url, body? }` or a (partial) RequestDraft.
+    const panel = open(draftFromArgument(arg, logger));
     return { panel, useProfileSource: (source) => { profiles.current = source; panel.refreshProfiles(); } };
   });
 

@@ -8,9 +8,8 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { adviseRequest, applyAdvisorFix, type AdvisorHint } from '../../core/advisor/requestAdvisor';
-import { buildDraftRequest, hasNextPage, pathParamNames } from '../../core/requestBuilder/draftRequest';
+import { buildDraftRequest, draftFromRequest, hasNextPage, pathParamNames } from '../../core/requestBuilder/draftRequest';
 import { parseRequestUrl } from '../../core/search/searchCriteria';
-import { encodePhpQueryPair } from '../../core/search/phpQuery';
 import { validateFields, type FieldsSchemaNode, type FieldsValidation } from '../../core/search/fieldsFilter';
 import {
   emptyDraft,
@@ -481,48 +480,29 @@ class RequestBuilderApp {
 
   /** Pasted URL or query → draft (path and store recognised, searchCriteria bound like Magento). */
   applyUrl(text: string): void {
-    const parsed = parseRequestUrl(text);
-    if (parsed.path !== undefined) {
-      let path = parsed.path.replace(/^\/index\.php/, '');
-      const rest = /^\/rest(?:\/([^/]+))?(\/.*)?$/.exec(path);
-      if (rest) {
-        const [, first, tail] = rest;
-        if (first && !/^V\d+$/.test(first) && first !== 'async' && first !== 'schema') {
-          this.draft.storeCode = first;
-          path = tail ?? '/';
-        } else {
-          path = path.slice('/rest'.length) || '/';
-        }
-      }
-      const match = this.matchOperation(path);
-      if (match) {
-        this.draft.method = match.op.method;
-        this.draft.pathTemplate = match.op.pathTemplate;
-        this.draft.pathParams = match.params;
-      } else {
-        this.draft.pathTemplate = path;
-        this.draft.pathParams = {};
-      }
+    const hasPath = parseRequestUrl(text).path !== undefined;
+    const incoming = draftFromRequest({ method: this.draft.method, url: text });
+    if (hasPath) {
+      if (incoming.storeCode) this.draft.storeCode = incoming.storeCode;
+      // searchCriteria in the URL means a list read, whatever method was selected before.
+      const match = this.matchOperation(incoming.pathTemplate, incoming.useSearchCriteria ? 'GET' : this.draft.method);
+      this.draft.method = match?.op.method ?? this.draft.method;
+      this.draft.pathTemplate = match?.op.pathTemplate ?? incoming.pathTemplate;
+      this.draft.pathParams = match?.params ?? {};
     }
-    this.draft.useSearchCriteria = parsed.hasSearchCriteria || this.draft.useSearchCriteria && parsed.path === undefined;
-    if (parsed.hasSearchCriteria || parsed.path !== undefined) {
-      this.draft.searchCriteria = {
-        filterGroups: parsed.searchCriteria.filterGroups.map((g) => ({ filters: g.filters.map((f) => ({ field: f.field, value: f.value, conditionType: f.conditionType })) })),
-        sortOrders: parsed.searchCriteria.sortOrders.map((s) => ({ field: s.field, direction: s.direction })),
-        ...(parsed.searchCriteria.pageSize !== undefined ? { pageSize: parsed.searchCriteria.pageSize } : {}),
-        ...(parsed.searchCriteria.currentPage !== undefined ? { currentPage: parsed.searchCriteria.currentPage } : {}),
-      };
-    }
-    this.draft.fields = parsed.fields ?? (parsed.path !== undefined ? '' : this.draft.fields);
-    this.draft.extraQuery = parsed.otherParams.filter((p) => p.key !== 'fields').map((p) => encodePhpQueryPair(p.key, p.value)).join('&');
+    // A bare query string keeps the endpoint; a URL replaces everything the query can say.
+    this.draft.useSearchCriteria = incoming.useSearchCriteria || (!hasPath && this.draft.useSearchCriteria);
+    if (incoming.useSearchCriteria || hasPath) this.draft.searchCriteria = incoming.searchCriteria;
+    if (incoming.fields !== '' || hasPath) this.draft.fields = incoming.fields;
+    this.draft.extraQuery = incoming.extraQuery;
     this.response = undefined;
     this.draftChanged(true);
     this.renderEndpointList();
     void this.describeCurrent();
   }
 
-  private matchOperation(path: string): { op: OperationSummary; params: Record<string, string> } | undefined {
-    const candidates = this.operations.filter((o) => o.method === this.draft.method).concat(this.operations.filter((o) => o.method === 'GET' && o.method !== this.draft.method));
+  private matchOperation(path: string, method: string): { op: OperationSummary; params: Record<string, string> } | undefined {
+    const candidates = this.operations.filter((o) => o.method === method).concat(this.operations.filter((o) => o.method === 'GET' && o.method !== method));
     let best: { op: OperationSummary; params: Record<string, string>; literals: number } | undefined;
     for (const op of candidates) {
       const names: string[] = [];

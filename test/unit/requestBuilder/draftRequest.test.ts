@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { buildDraftRequest, draftForPage, hasNextPage, parseExtraQuery, pathParamNames, toMagentoRequest } from '../../../src/core/requestBuilder/draftRequest';
+import { buildDraftRequest, draftForPage, draftFromRequest, hasNextPage, parseExtraQuery, pathParamNames, toMagentoRequest } from '../../../src/core/requestBuilder/draftRequest';
 import { parseRequestUrl } from '../../../src/core/search/searchCriteria';
 import { emptyDraft, type RequestDraft } from '../../../src/protocol/requestBuilderProtocol';
 
@@ -66,5 +66,27 @@ describe('draft → request', () => {
     assert.equal(hasNextPage({ totalCount: 40 }), false);
     assert.equal(draftForPage(emptyDraft(), 0).searchCriteria.currentPage, 1);
     assert.deepEqual(parseExtraQuery('?a=1&b%5B0%5D=x%20y&&c'), [{ key: 'a', value: '1' }, { key: 'b[0]', value: 'x y' }, { key: 'c', value: '' }]);
+  });
+});
+
+describe('request → draft (opening a request from elsewhere)', () => {
+  test('splits the store code, fills the editors and keeps other parameters', () => {
+    const draft = draftFromRequest({
+      method: 'get',
+      url: 'https://shop.example.com/rest/en/V1/products?searchCriteria[filter_groups][0][filters][0][field]=sku&searchCriteria[filter_groups][0][filters][0][value]=MB%25&searchCriteria[filter_groups][0][filters][0][condition_type]=like&searchCriteria[pageSize]=5&fields=items[sku]&storeId=2',
+    });
+    assert.equal(draft.method, 'GET');
+    assert.equal(draft.storeCode, 'en');
+    assert.equal(draft.pathTemplate, '/V1/products');
+    assert.equal(draft.useSearchCriteria, true);
+    assert.deepEqual(draft.searchCriteria.filterGroups, [{ filters: [{ field: 'sku', value: 'MB%', conditionType: 'like' }] }]);
+    assert.equal(draft.searchCriteria.pageSize, 5);
+    assert.equal(draft.fields, 'items[sku]');
+    assert.equal(draft.extraQuery, 'storeId=2');
+    const post = draftFromRequest({ method: 'POST', url: '/rest/V1/products', body: '{"product":{}}' });
+    assert.equal(post.storeCode, undefined);
+    assert.equal(post.pathTemplate, '/V1/products');
+    assert.equal(post.body, '{"product":{}}');
+    assert.equal(draftFromRequest({ method: 'GET', url: '/V1/orders' }).pathTemplate, '/V1/orders');
   });
 });
