@@ -20,6 +20,7 @@ const ALLOWED = [
   /^dist\/cli\.js$/,
   /^dist\/webview\/.+\.(js|css)$/,
   /^media\/.+$/,
+  /^l10n\/[^/]+\.json$/,
 ];
 // vsce's own envelope around the extension folder.
 const ENVELOPE = new Set(['[Content_Types].xml', 'extension.vsixmanifest']);
