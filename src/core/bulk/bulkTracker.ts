@@ -292,7 +292,8 @@ export class BulkTracker implements Disposable {
     const now = this.clock.now();
     const wasTerminal = computeBulkState(bulk, now, this.stuckThresholdMs).terminal;
     const changed = !sameOperations(bulk.operations, status.operations) || bulk.operationCount !== status.operationCount;
-    bulk.operations = status.operations;
+    // An unchanged answer keeps the previous array: counts and tree groups cached on it stay valid.
+    if (changed || !bulk.operations) bulk.operations = status.operations;
     if (status.operationCount !== undefined) bulk.operationCount = status.operationCount;
     if (status.startedAt !== undefined) bulk.startedAt = status.startedAt;
     if (status.description && (!bulk.description || bulk.description === bulk.uuid)) bulk.description = status.description;

@@ -84,6 +84,7 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
   private readonly operationDocs = new vscode.EventEmitter<vscode.Uri>();
   private readonly finishedNotices = new Map<string, string>();
   private readonly pendingNotices: string[] = [];
+  private readonly seenChanges = new Map<string, number | undefined>();
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly host: HostContext, readonly profiles: BulkProfileAccess) {
@@ -118,7 +119,14 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
         else if (event.kind === 'updated') {
           const bulk = this.tracker.get(event.uuid);
           if (bulk?.operations && !computeBulkState(bulk, Date.now()).terminal) this.noticeEligible.add(bulk.uuid);
-          this.detailedCache.delete(event.uuid);
+          if (bulk && bulk.lastChangedAt !== this.seenChanges.get(bulk.uuid)) {
+            // Operations changed: cached details are old, and open operation documents show them.
+            this.seenChanges.set(bulk.uuid, bulk.lastChangedAt);
+            this.detailedCache.delete(bulk.uuid);
+            for (const doc of vscode.workspace.textDocuments) {
+              if (doc.uri.scheme === OPERATION_SCHEME && doc.uri.path.startsWith(`/${bulk.uuid}/`)) this.operationDocs.fire(doc.uri);
+            }
+          }
         }
         this.updateStatusBar();
       }),
