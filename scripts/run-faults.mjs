@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const short = process.argv.includes('--short');
 const dir = mkdtempSync(join(tmpdir(), 'faults-report-'));
 const report = join(dir, 'report.jsonl');
-const targets = ['test/integration/faults', 'test/unit/badInput', 'test/unit/security', 'test/integration/secretsLeak.test.ts', 'test/integration/transportSecurity.test.ts', 'test/integration/webviewRender.test.ts']
+const targets = ['test/integration/faults', 'test/unit/faults', 'test/unit/badInput', 'test/unit/security', 'test/integration/secretsLeak.test.ts', 'test/integration/transportSecurity.test.ts', 'test/integration/webviewRender.test.ts']
   .filter((t) => existsSync(t));
 
 const child = spawn(process.execPath, ['scripts/run-node-tests.mjs', ...targets, '--', '--test-concurrency=1'], {
@@ -19,7 +19,7 @@ const child = spawn(process.execPath, ['scripts/run-node-tests.mjs', ...targets,
   env: { ...process.env, FAULTS_REPORT: report, ...(short ? {} : { FAULTS_LONG: '1' }) },
 });
 child.on('exit', (code) => {
-  const totals = { runs: 0, faultsInjected: 0, operationsSubmitted: 0, duplicates: 0, losses: 0, unknownReported: 0, badInputsTried: 0, leaksFound: 0, leakScans: 0 };
+  const totals = { runs: 0, faultsInjected: 0, operationsSubmitted: 0, duplicates: 0, losses: 0, unknownReported: 0, badInputsTried: 0, leaksFound: 0, leakScans: 0, placesScanned: 0 };
   if (existsSync(report)) {
     for (const line of readFileSync(report, 'utf8').split('\n')) {
       if (!line) continue;
@@ -34,6 +34,7 @@ child.on('exit', (code) => {
       if (entry.leaks !== undefined) {
         totals.leaksFound += entry.leaks;
         totals.leakScans++;
+        totals.placesScanned += entry.scanned ?? 0;
       }
     }
   }
