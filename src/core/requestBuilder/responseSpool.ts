@@ -23,6 +23,8 @@ export type SpooledBody =
   | { kind: 'memory'; data: Buffer; wireBytes: number; decodedBytes: number }
   | { kind: 'file'; path: string; wireBytes: number; decodedBytes: number; tail: string };
 
+const YIELD_EVERY_BYTES = 1024 * 1024;
+
 /** Larger output chunks than zlib's 16 KB default: a quarter of the callbacks on the event loop. */
 const DECODE_CHUNK_BYTES = 64 * 1024;
 
@@ -51,8 +53,16 @@ export async function spoolResponseBody(body: AsyncIterable<Uint8Array>, options
   let path: string | undefined;
   let tail = Buffer.alloc(0);
 
+  let sinceYield = 0;
   const take = async (chunk: Buffer): Promise<void> => {
     decodedBytes += chunk.length;
+    // A fast decoder can keep this loop in microtasks for a long time; give timers and other
+    // work a turn every megabyte so the extension host never stalls behind one response.
+    sinceYield += chunk.length;
+    if (sinceYield >= YIELD_EVERY_BYTES) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     if (!file && decodedBytes > threshold) {
       path = options.fileForLargeBody();
       file = createWriteStream(path);

@@ -337,6 +337,10 @@ class RequestBuilderApp {
       return li;
     }));
     if (list.length === 0 && this.operations.length > 0) this.el.endpointList.appendChild(h('li', { class: 'muted' }, 'No endpoint matches.'));
+    // Combobox pattern: focus stays in the search box, arrows move the active option.
+    const filter = this.el.endpoint.querySelector('#endpoint-filter');
+    if (list[this.activeIndex]) filter?.setAttribute('aria-activedescendant', `endpoint-${this.activeIndex}`);
+    else filter?.removeAttribute('aria-activedescendant');
     this.el.endpointList.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
   }
 
