@@ -124,9 +124,8 @@ function reportText(summary: SubmitSummary, message: string, label: string): str
     const range = `items ${o.firstItemIndex + 1}–${o.firstItemIndex + o.itemCount}`;
     if (o.status === 'accepted') lines.push(`- batch ${o.index + 1} (${range}): accepted as ${o.bulkUuid}`);
     else if (o.status === 'cancelled') lines.push(`- batch ${o.index + 1} (${range}): not sent (cancelled)`);
-    else if (o.status === 'unknown') lines.push(`- batch ${o.index + 1} (${range}): UNKNOWN — ${o.error?.message ?? ''}`);
+    else if (o.status === 'unknown') lines.push(`- batch ${o.index + 1} (${range}): UNKNOWN — ${o.error?.message ?? ''} (Magento: Review Unconfirmed Bulk Batches)`);
     else if (o.status === 'failed') lines.push(`- batch ${o.index + 1} (${range}): FAILED — ${o.error?.message ?? ''}`);
-    else if (o.status === 'unknown') lines.push(`- batch ${o.index + 1} (${range}): OUTCOME UNKNOWN — ${o.error?.message ?? ''} (Magento: Review Unconfirmed Bulk Batches)`);
     else {
       lines.push(`- batch ${o.index + 1} (${range}): accepted as ${o.bulkUuid}, ${o.rejected.length} item(s) rejected:`);
       for (const r of o.rejected) lines.push(`  - item ${r.itemIndex + 1} (operation ${r.operationId}): ${r.message}`);
