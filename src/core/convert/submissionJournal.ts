@@ -169,6 +169,7 @@ export class SubmissionJournal {
   private readonly maxBytes: number;
   private readonly maxAgeMs: number;
   private readonly durable: boolean;
+  private readonly parsed = new Map<string, { size: number; mtimeMs: number; batches: SessionBatches }>();
 
   constructor(private readonly options: JournalOptions) {
     this.clock = options.clock ?? systemClock;
@@ -193,7 +194,7 @@ export class SubmissionJournal {
   async batches(): Promise<JournalBatch[]> {
     const out: JournalBatch[] = [];
     for (const file of await this.sessionFiles()) {
-      for (const batch of (await readSession(file)).values()) out.push(batch.meta);
+      for (const batch of (await this.read(file)).values()) out.push({ ...batch.meta });
     }
     return out;
   }
@@ -206,8 +207,8 @@ export class SubmissionJournal {
   /** The items of a journalled batch (for resubmitting a pending one). */
   async itemsOf(batchId: string): Promise<unknown[] | undefined> {
     for (const file of await this.sessionFiles()) {
-      const batch = (await readSession(file)).get(batchId);
-      if (batch) return batch.items;
+      const batch = (await this.read(file)).get(batchId);
+      if (batch) return structuredClone(batch.items);
     }
     return undefined;
   }
@@ -218,15 +219,16 @@ export class SubmissionJournal {
    */
   async payloadsFor(bulkUuid: string, operationIds: readonly number[]): Promise<{ batch?: JournalBatch; payloads: Map<number, unknown>; missing: number[] }> {
     for (const file of await this.sessionFiles()) {
-      for (const batch of (await readSession(file)).values()) {
+      for (const batch of (await this.read(file)).values()) {
         if (batch.meta.bulkUuid !== bulkUuid) continue;
         const payloads = new Map<number, unknown>();
         const missing: number[] = [];
         for (const id of operationIds) {
-          if (Number.isInteger(id) && id >= 0 && id < batch.items.length) payloads.set(id, batch.items[id]);
+          // A copy: the parsed session is cached, and callers may edit a payload before a retry.
+          if (Number.isInteger(id) && id >= 0 && id < batch.items.length) payloads.set(id, structuredClone(batch.items[id]));
           else missing.push(id);
         }
-        return { batch: batch.meta, payloads, missing };
+        return { batch: { ...batch.meta }, payloads, missing };
       }
     }
     return { payloads: new Map(), missing: [...operationIds] };
@@ -235,7 +237,7 @@ export class SubmissionJournal {
   /** Marks a pending batch as dealt with (checked, resubmitted or dismissed by the user). */
   async resolve(batchId: string, note: string): Promise<void> {
     for (const file of await this.sessionFiles()) {
-      if ((await readSession(file)).has(batchId)) {
+      if ((await this.read(file)).has(batchId)) {
         const handle = await fsp.open(file, 'a', 0o600);
         try {
           await handle.appendFile(JSON.stringify({ t: 'resolved', batchId, at: this.clock.now(), note }) + '\n');
@@ -264,7 +266,7 @@ export class SubmissionJournal {
       const tooOld = now - s.startedAt > this.maxAgeMs;
       if (!tooOld && total <= this.maxBytes) continue;
       if (!tooOld) {
-        const batches = await readSession(s.file);
+        const batches = await this.read(s.file);
         if ([...batches.values()].some((b) => b.meta.state === 'pending')) continue;
       }
       await fsp.rm(s.file, { force: true });
@@ -272,6 +274,29 @@ export class SubmissionJournal {
       deleted.push(s.file);
     }
     return { deleted };
+  }
+
+  /**
+   * A session file's batches, parsed once and reused while the file's size and mtime are
+   * unchanged (retry asks for payloads operation by operation; the journal may hold 50 MB).
+   */
+  private async read(file: string): Promise<SessionBatches> {
+    const stat = await fsp.stat(file).catch(() => undefined);
+    if (!stat) {
+      this.parsed.delete(file);
+      return new Map();
+    }
+    const cached = this.parsed.get(file);
+    if (cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return cached.batches;
+    const batches = await readSession(file);
+    this.parsed.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, batches });
+    // Only the most recent few sessions stay parsed.
+    while (this.parsed.size > 8) {
+      const oldest = this.parsed.keys().next().value;
+      if (oldest === undefined) break;
+      this.parsed.delete(oldest);
+    }
+    return batches;
   }
 
   /** Session files oldest first (names sort by their millisecond timestamp). */
@@ -295,7 +320,9 @@ function sessionTime(name: string): number {
   return Number(name.slice(FILE_PREFIX.length).split('-', 1)[0]) || 0;
 }
 
-async function readSession(file: string): Promise<Map<string, { meta: JournalBatch; items: unknown[] }>> {
+type SessionBatches = Map<string, { meta: JournalBatch; items: unknown[] }>;
+
+async function readSession(file: string): Promise<SessionBatches> {
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
