@@ -4,7 +4,7 @@
 // items as a new bulk, or dismiss it. Nothing is resubmitted without the user asking.
 import * as vscode from 'vscode';
 import { createBulkStatusApi } from '../../core/bulk/bulkStatusApi';
-import { checkPendingBatch } from '../../core/convert/pendingBatchCheck';
+import { checkPendingBatch, pendingBatchContext } from '../../core/convert/pendingBatchCheck';
 import { type JournalBatch } from '../../core/convert/submissionJournal';
 import { trackBulkViaCommand } from '../bulk/bulkTrackingService';
 import { type ConvertCommandDeps } from './convertCommands';
@@ -42,7 +42,7 @@ export async function reviewPendingBatches(deps: ConvertCommandDeps): Promise<vo
   }
   const store = await deps.profiles.store(batch.profileId);
   if (action === 'Check on the Store') {
-    const result = await checkPendingBatch(createBulkStatusApi(store.transport), batch);
+    const result = await checkPendingBatch(createBulkStatusApi(store.transport), batch, await pendingBatchContext(deps.journal, batch));
     if (result.verdict === 'probably-accepted') {
       const uuid = result.candidates[0]!;
       const choice = await vscode.window.showInformationMessage(vscode.l10n.t('A bulk of {0} operation(s) started then: {1}. It is probably this batch.', batch.itemCount, uuid), 'Track It', 'Resubmit Anyway');
