@@ -103,8 +103,32 @@ suite('request builder panel', () => {
     assert.equal(items.length, 3);
     assert.deepEqual(Object.keys(items[0] ?? {}).sort(), ['name', 'price', 'sku']);
     assert.equal(result.paging?.currentPage, 2);
-    assert.equal(handle.panel.panel.title, 'GET /V1/products');
     const history = posted.filter((m) => m.type === 'history').at(-1);
     assert.ok(history && history.type === 'history' && history.history.length >= 1);
+  });
+
+  test('cURL export is masked and copied to the clipboard; the open command also takes a raw request', async () => {
+    const draft: RequestDraft = { ...emptyDraft(), profileId: 'sandbox', pathTemplate: '/V1/products', useSearchCriteria: true, searchCriteria: { filterGroups: [], sortOrders: [], pageSize: 2 } };
+    await handle.panel.handleMessage({ type: 'request', id: 'curl-1', method: 'exportCurl', params: { draft, revealSecrets: false } });
+    const r = await waitFor(posted, reply('curl-1'));
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const curl = (r as { result: { curl: string } }).result.curl;
+    assert.match(curl, /Authorization: Bearer \*\*\*/);
+    assert.ok(!curl.includes(sandbox.credentials.integration.accessToken));
+    assert.equal(await vscode.env.clipboard.readText(), curl);
+
+    const other = (await vscode.commands.executeCommand('magentoWorkbench.requestBuilder.open', {
+      method: 'GET', url: `${sandbox.baseUrl}/rest/default/V1/products?searchCriteria[pageSize]=4&fields=items[sku]`,
+    })) as RequestBuilderPanelHandle;
+    try {
+      assert.equal(other.panel.currentDraft.pathTemplate, '/V1/products');
+      assert.equal(other.panel.currentDraft.searchCriteria.pageSize, 4);
+      assert.equal(other.panel.currentDraft.fields, 'items[sku]');
+      // The tab says which request it holds (checked before its webview loads and reports its own draft).
+      assert.equal(other.panel.panel.title, 'GET /V1/products');
+      assert.notEqual(other.panel, handle.panel, 'one panel per request');
+    } finally {
+      other.panel.dispose();
+    }
   });
 });
