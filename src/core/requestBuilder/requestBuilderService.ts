@@ -30,10 +30,18 @@ export interface BuilderProfileSource {
   transport(profileId: string): Promise<MagentoTransport>;
 }
 
-/** Persistent schema cache (a globalStorage file per profile in VS Code). */
+/**
+ * Persistent schema cache (a globalStorage file per profile in VS Code). `scope` says which
+ * store and account the schema was read for: the document lists only what that account's ACL
+ * allows, so a profile pointed elsewhere must not reuse it.
+ */
 export interface SchemaStore {
-  read(profileId: string): Promise<{ json: unknown; fetchedAt: number } | undefined>;
-  write(profileId: string, json: unknown, fetchedAt: number): Promise<void>;
+  read(profileId: string): Promise<{ json: unknown; fetchedAt: number; scope?: string } | undefined>;
+  write(profileId: string, json: unknown, fetchedAt: number, scope: string): Promise<void>;
+}
+
+function schemaScope(profile: ProfileSummary): string {
+  return [profile.baseUrl.replace(/\/+$/, ''), profile.storeCode, profile.authKind].join('|');
 }
 
 /** Where large bodies and fetch-all outputs are written. */
@@ -67,7 +75,7 @@ const MAX_FETCH_ALL_PAGES = 10_000;
 const FETCH_ALL_DEFAULT_PAGE_SIZE = 100;
 
 export class RequestBuilderService {
-  private readonly schemas = new Map<string, { view: SchemaView; fetchedAt: number; source: string }>();
+  private readonly schemas = new Map<string, { view: SchemaView; fetchedAt: number; source: string; scope: string }>();
   private readonly logger: Logger;
   readonly largeBodyThresholdBytes: number;
 
@@ -108,12 +116,13 @@ export class RequestBuilderService {
   }
 
   private async cachedSchema(profileId: string): Promise<{ view: SchemaView; fetchedAt: number; source: string } | undefined> {
+    const scope = schemaScope(this.profile(profileId));
     const inMemory = this.schemas.get(profileId);
-    if (inMemory) return inMemory;
+    if (inMemory && inMemory.scope === scope) return inMemory;
     const stored = await this.deps.schemaStore.read(profileId).catch(() => undefined);
-    if (!stored) return undefined;
+    if (!stored || stored.scope !== scope) return undefined;
     try {
-      const entry = { view: this.deps.parseSchema(stored.json), fetchedAt: stored.fetchedAt, source: 'cache' };
+      const entry = { view: this.deps.parseSchema(stored.json), fetchedAt: stored.fetchedAt, source: 'cache', scope };
       this.schemas.set(profileId, entry);
       return entry;
     } catch (error) {
@@ -136,9 +145,10 @@ export class RequestBuilderService {
       throw new RequestBuilderError(`The store's schema could not be read: ${(error as Error).message}`);
     }
     const fetchedAt = this.deps.clock.now();
-    const entry = { view, fetchedAt, source: 'store' };
+    const scope = schemaScope(profile);
+    const entry = { view, fetchedAt, source: 'store', scope };
     this.schemas.set(profileId, entry);
-    await this.deps.schemaStore.write(profileId, response.body, fetchedAt).catch((error: unknown) => {
+    await this.deps.schemaStore.write(profileId, response.body, fetchedAt, scope).catch((error: unknown) => {
       this.logger.warn(`could not persist the schema of ${profileId}: ${(error as Error).message}`);
     });
     this.logger.info(`schema of ${profileId}: ${view.operations().length} operations`);

@@ -76,14 +76,14 @@ export function registerRequestBuilder(host: HostContext, profileService?: Profi
     async read(profileId) {
       try {
         const text = await readFile(join(schemaDir, `${fileSafe(profileId)}.json`), 'utf8');
-        return JSON.parse(text) as { json: unknown; fetchedAt: number };
+        return JSON.parse(text) as { json: unknown; fetchedAt: number; scope?: string };
       } catch {
         return undefined;
       }
     },
-    async write(profileId, json, fetchedAt) {
+    async write(profileId, json, fetchedAt, scope) {
       await mkdir(schemaDir, { recursive: true });
-      await writeFile(join(schemaDir, `${fileSafe(profileId)}.json`), JSON.stringify({ fetchedAt, json }));
+      await writeFile(join(schemaDir, `${fileSafe(profileId)}.json`), JSON.stringify({ fetchedAt, scope, json }));
     },
   };
   let fileCounter = 0;

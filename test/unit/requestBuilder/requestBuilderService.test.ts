@@ -46,15 +46,16 @@ const fakeSchema: SchemaView = {
     : undefined),
 };
 
-function setup(transport: MagentoTransport, options: { threshold?: number } = {}) {
+function setup(transport: MagentoTransport, options: { threshold?: number; stored?: Map<string, { json: unknown; fetchedAt: number; scope?: string }> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rb-service-'));
-  const stored = new Map<string, { json: unknown; fetchedAt: number }>();
-  const schemaStore: SchemaStore = { read: async (id) => stored.get(id), write: async (id, json, fetchedAt) => { stored.set(id, { json, fetchedAt }); } };
+  const stored = options.stored ?? new Map<string, { json: unknown; fetchedAt: number; scope?: string }>();
+  const schemaStore: SchemaStore = { read: async (id) => stored.get(id), write: async (id, json, fetchedAt, scope) => { stored.set(id, { json, fetchedAt, scope }); } };
   let parses = 0;
   let n = 0;
   const history = new RequestHistory(new MapStore(), new ManualScheduler());
+  const profile = { id: 'p1', label: 'Local', baseUrl: 'http://store.test', storeCode: 'default', authKind: 'admin', production: false };
   const service = new RequestBuilderService({
-    profiles: { list: () => [{ id: 'p1', label: 'Local', baseUrl: 'http://store.test', storeCode: 'default', authKind: 'admin', production: false }], transport: async () => transport },
+    profiles: { list: () => [profile], transport: async () => transport },
     schemaStore,
     parseSchema: () => { parses++; return fakeSchema; },
     history,
@@ -62,7 +63,7 @@ function setup(transport: MagentoTransport, options: { threshold?: number } = {}
     clock: new ManualScheduler(),
     ...(options.threshold !== undefined ? { largeBodyThresholdBytes: options.threshold } : {}),
   });
-  return { service, history, stored, parses: () => parses, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { service, history, stored, profile, parses: () => parses, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 const listDraft = (sc: Partial<RequestDraft['searchCriteria']> = {}): RequestDraft => ({
@@ -86,8 +87,30 @@ describe('request builder service', () => {
     assert.equal(store.requests.length, 2, 'refresh refetches');
     assert.equal(parses(), 2);
     assert.equal((await service.describeOperation('p1', 'GET', '/V1/products')).itemFields[0]?.name, 'sku');
-    await assert.rejects(service.describeOperation('p1', 'GET', '/V1/nothing'), /not in this store's schema/);
     cleanup();
+  });
+
+  test('schema: a profile pointed at another store does not reuse the cached schema', async () => {
+    const store = new FakeStore(3);
+    const { service, profile, cleanup } = setup(store);
+    await service.loadSchema('p1');
+    profile.storeCode = 'fr';
+    assert.equal((await service.loadSchema('p1')).source, 'store');
+    assert.equal(store.requests.filter((r) => r.path === '/schema').length, 2);
+    assert.equal(store.requests.at(-1)?.storeCode, 'fr');
+    cleanup();
+  });
+
+  test('schema: the persisted copy is used after a restart; unknown operations are refused clearly', async () => {
+    const first = setup(new FakeStore(3));
+    await first.service.loadSchema('p1');
+    const store = new FakeStore(3);
+    const second = setup(store, { stored: first.stored });
+    assert.equal((await second.service.loadSchema('p1')).source, 'cache');
+    assert.equal(store.requests.length, 0);
+    await assert.rejects(second.service.describeOperation('p1', 'GET', '/V1/nothing'), /not in this store's schema/);
+    first.cleanup();
+    second.cleanup();
   });
 
   test('send: builds the query from the draft, reports paging and records history without secrets', async () => {
