@@ -17,6 +17,9 @@ export function h(tag: string, attrs: Attrs = {}, ...children: (Child | Child[])
       (el as unknown as Record<string, unknown>)[key.slice(1)] = value;
     } else {
       el.setAttribute(key, value === true ? '' : String(value));
+      // vscode-textfield / vscode-textarea read `label` (their inner input's aria-label) only as a
+      // property (`attribute: false`); without this a screen reader finds the fields unnamed.
+      if (key === 'label' && tag.startsWith('vscode-')) (el as unknown as { label: string }).label = String(value);
     }
   }
   append(el, children);
