@@ -129,6 +129,41 @@ describe('npm run demo: a working workbench against the sandbox store', () => {
     await shot('03-request-builder', { readme: 'request-builder' });
     await frame.locator('#response-status').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot('04-request-builder-response', { readme: 'request-builder-response' });
+
+    // Every control a screen reader lands on has a name: its text, aria-label or label.
+    const unnamed = await frame.locator('button, vscode-button, input, textarea, select, vscode-textfield, vscode-single-select, vscode-checkbox, vscode-textarea').evaluateAll((els) =>
+      els.filter((el) => {
+        if (el.getAttribute('type') === 'hidden' || el.closest('[aria-hidden="true"]')) return false;
+        // Custom elements render the real control in their shadow root: judge that control.
+        if (el.tagName.toLowerCase().startsWith('vscode-')) return false;
+        const name = [el.getAttribute('aria-label'), el.getAttribute('title'), el.tagName === 'INPUT' ? '' : el.textContent].find((n) => n && n.trim() !== '') ?? '';
+        const root = el.getRootNode() as unknown as { querySelector(selector: string): unknown };
+        const labelled = el.id ? root.querySelector(`label[for="${el.id}"]`) !== null : false;
+        return name === '' && !labelled;
+      }).map((el) => el.outerHTML.slice(0, 120)));
+    assert.deepEqual(unnamed, []);
+  });
+
+  step('walkthrough: the Get Started page lists the five steps', async () => {
+    await wb.runCommand('View: Close All Editors');
+    // The command opens a second picker at once, so drive the palette by keyboard.
+    await wb.page.keyboard.press('F1');
+    const input = wb.page.locator('.quick-input-widget:not(.quick-input-widget-closing) input');
+    await input.fill('>Welcome: Open Walkthrough');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Open Walkthrough' }).first().waitFor({ state: 'visible' });
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Magento REST Workbench' }).first().waitFor({ state: 'visible' });
+    await input.fill('Magento REST Workbench');
+    await wb.page.keyboard.press('Enter');
+    const page = wb.page.locator('.gettingStartedContainer');
+    for (const title of ['Connect a store', 'Build a filtered request', 'Convert to bulk and submit', 'Watch and retry', 'Share tokens through Redis']) {
+      await page.locator('.getting-started-step', { hasText: title }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    }
+    await page.locator('.getting-started-step', { hasText: 'Build a filtered request' }).first().click();
+    await page.locator('.getting-started-media img, .getting-started-media').first().waitFor({ state: 'visible' });
+    await wb.page.waitForTimeout(500);
+    await shot('08-walkthrough', { readme: 'walkthrough' });
+    await wb.runCommand('View: Close All Editors');
   });
 
   step('bulk tree: running, stuck and partly failed bulks (states made with /__sandbox/consumers and /__sandbox/faults)', async () => {
