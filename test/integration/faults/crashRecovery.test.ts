@@ -114,7 +114,9 @@ describe('crash recovery of a CLI bulk submission', () => {
     await store.clearHttpFaults();
     const r = await recover(home, 'CRA-', items.map((i) => i.product.sku));
     assert.ok(r.accepted >= 4, JSON.stringify(r));
-    assert.equal(r.pendingFound, 1, JSON.stringify(r));
+    // The hanging batch, and possibly the other one in flight (concurrency 2) if it was queued
+    // but not yet journalled as accepted when the process died.
+    assert.ok(r.pendingFound >= 1 && r.pendingFound <= 2, JSON.stringify(r));
     assert.ok(r.pendingNotFound >= 1, `look-ahead batches journalled but never sent: ${JSON.stringify(r)}`);
     reportRun({ fault: 'crash: after send, before the answer', injected: 1, operations: OPERATIONS });
   });

@@ -119,7 +119,8 @@ describe(`bulk submission under HTTP faults (${OPERATIONS} operations per run)`,
   });
 
   test('a first byte slower than the client\'s timeout: unknown (the store did queue it), not failed', async () => {
-    const r = await submitUnderFaults('slow first byte past the timeout', [{ fault: 'slow-first-byte', delayMs: 600, times: 2 }], { timeouts: { headersMs: 200 } });
+    // undici's timers have a 1 s resolution: a 1 s headers timeout against a 3 s first byte.
+    const r = await submitUnderFaults('slow first byte past the timeout', [{ fault: 'slow-first-byte', delayMs: 3000, times: 2 }], { timeouts: { headersMs: 1000 } });
     assert.equal(r.injected, 2);
     const unknown = r.summary.outcomes.filter((o) => o.status === 'unknown');
     assert.equal(unknown.length, 2);
