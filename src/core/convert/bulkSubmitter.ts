@@ -230,8 +230,10 @@ export async function submitBatches(batches: readonly PreparedBatch[], options: 
     }
     const outcome: BatchOutcome = { ...withId, status: rejected.length > 0 || accepted.errors === true ? 'partially-accepted' : 'accepted', bulkUuid: accepted.bulk_uuid, requestItems, rejected };
     if (options.journal && batchId !== undefined) {
-      // The request is queued in Magento whatever happens here; a failed write leaves the batch "pending", which the next start reports.
-      await options.journal.recordAccepted(batchId, accepted.bulk_uuid, requestItems).catch(() => undefined);
+      // Not awaited: the write is queued in order and needs no sync of its own, so the worker
+      // moves on. The request is queued in Magento whatever happens here; a failed write leaves
+      // the batch "pending", which the next start reports.
+      void options.journal.recordAccepted(batchId, accepted.bulk_uuid, requestItems).catch(() => undefined);
     }
     options.onAccepted?.(outcome);
     finish(outcome);

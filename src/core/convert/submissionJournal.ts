@@ -78,9 +78,10 @@ export class JournalError extends Error {}
  * An append handle for one submission session. Appends are group-committed: lines queued while
  * a write + fdatasync is in progress go out together in the next one, so two batches in flight
  * share a sync. A `batch` record resolves only once it is on disk (it must be, before its
- * request leaves); `accepted`/`failed` records are written with the next batch record or at
- * close — if the process dies first, the batch shows as pending, the safe side (the recovery
- * check then finds its bulk on the store).
+ * request leaves); `accepted`/`failed` records are written at once but not synced on their own
+ * (the next sync or close() makes them durable): a killed process keeps them (the OS has
+ * them), and only an OS crash in that window leaves the batch pending — the safe side, since
+ * the recovery check then finds its bulk on the store.
  */
 export class JournalSession {
   private next = 0;
@@ -89,8 +90,6 @@ export class JournalSession {
   private unsynced = false;
   private readonly pending: Array<{ line: string; durable: boolean; resolve: () => void; reject: (error: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
-  /** Outcome records waiting for the next write (they need no sync of their own). */
-  private readonly deferred: string[] = [];
 
   constructor(readonly file: string, private readonly id: string, private readonly clock: Clock, private readonly durable: boolean) {}
 
@@ -115,12 +114,6 @@ export class JournalSession {
 
   private append(line: string, durable: boolean): Promise<void> {
     if (this.closed) return Promise.reject(new JournalError('the journal session is closed'));
-    if (!durable) {
-      // Outcome records ride along with the next batch record's write, or with close():
-      // one syscall and one sync fewer per batch on the hot path.
-      this.deferred.push(line);
-      return Promise.resolve();
-    }
     return new Promise((resolve, reject) => {
       this.pending.push({ line, durable, resolve, reject });
       this.flushing ??= this.flush();
@@ -130,11 +123,9 @@ export class JournalSession {
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const group = this.pending.splice(0);
-      const deferred = this.deferred.splice(0);
       try {
         this.handle ??= await fsp.open(this.file, 'a', 0o600);
-        const lines = deferred.length === 0 && group.length === 1 ? group[0]!.line : deferred.join('') + group.map((g) => g.line).join('');
-        await this.handle.appendFile(lines, 'utf8');
+        await this.handle.appendFile(group.length === 1 ? group[0]!.line : group.map((g) => g.line).join(''), 'utf8');
         this.unsynced = true;
         if (this.durable && group.some((g) => g.durable)) {
           await this.handle.datasync();
@@ -151,11 +142,6 @@ export class JournalSession {
   async close(): Promise<void> {
     this.closed = true;
     while (this.flushing) await this.flushing;
-    if (this.deferred.length > 0) {
-      this.handle ??= await fsp.open(this.file, 'a', 0o600);
-      await this.handle.appendFile(this.deferred.splice(0).join(''), 'utf8');
-      this.unsynced = true;
-    }
     if (this.handle) {
       if (this.durable && this.unsynced) await this.handle.datasync().catch(() => undefined);
       await this.handle.close();
