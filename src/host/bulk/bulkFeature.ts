@@ -94,7 +94,7 @@ export class BulkFeature implements BulkTrackingService, vscode.Disposable {
       store: globalStateStore(host.extension.globalState), clock: realScheduler, scheduler: realScheduler, logger: this.logger,
       stuckThresholdMs: this.settings.stuckThresholdMs,
     });
-    for (const warning of this.tracker.loadWarnings) void vscode.window.showWarningMessage(`Bulk Operations: ${warning}`);
+    for (const warning of this.tracker.loadWarnings) void vscode.window.showWarningMessage(vscode.l10n.t('Bulk Operations: {0}', warning));
     for (const bulk of this.tracker.list()) if (!computeBulkState(bulk, Date.now()).terminal) this.noticeEligible.add(bulk.uuid);
     // Same folder as Convert's submissions, so retry finds what was sent.
     this.journal = new SubmissionJournal({ folder: join(host.extension.globalStorageUri.fsPath, 'submission-journal') });

@@ -80,7 +80,7 @@ class BulkCommands {
     const input = await vscode.window.showInputBox({
       title: vscode.l10n.t('Track Bulk UUID'), prompt: vscode.l10n.t('The bulk_uuid from a 202 answer of an async/bulk request'), ignoreFocusOut: true,
       placeHolder: vscode.l10n.t('799a59c0-09ca-4d60-b432-2953986c1c38'),
-      validateInput: (v) => (v.trim() === '' || normalizeBulkUuid(v) ? undefined : 'Not a bulk UUID (8-4-4-4-12 hexadecimal digits).'),
+      validateInput: (v) => (v.trim() === '' || normalizeBulkUuid(v) ? undefined : vscode.l10n.t('Not a bulk UUID (8-4-4-4-12 hexadecimal digits).')),
     });
     if (!input) return;
     const uuid = normalizeBulkUuid(input)!;

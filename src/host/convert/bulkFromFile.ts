@@ -42,7 +42,7 @@ async function pickMapping(columns: readonly string[], suggestions: readonly Fie
         title: vscode.l10n.t('Column "{0}" → item field', column),
         prompt: vscode.l10n.t('A dotted path, e.g. product.custom_attributes[0].value; add :number, :integer, :boolean or :json to type the values'),
         ignoreFocusOut: true,
-        validateInput: (text) => (/^[^:\s]+(:(string|number|integer|boolean|json))?$/.test(text.trim()) ? undefined : 'Use a dotted path, optionally followed by :type'),
+        validateInput: (text) => (/^[^:\s]+(:(string|number|integer|boolean|json))?$/.test(text.trim()) ? undefined : vscode.l10n.t('Use a dotted path, optionally followed by :type')),
       });
       if (field === undefined) return undefined;
       const [path, type] = field.trim().split(':') as [string, FieldType | undefined];

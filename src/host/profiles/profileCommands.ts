@@ -130,7 +130,7 @@ async function askSecrets(title: string, kind: AuthKind, optional: boolean): Pro
     const value = await inputBox(title, {
       prompt: vscode.l10n.t('{0} (kept in VS Code\'s secret storage, never in settings){1}', SECRET_PROMPTS[name], optional ? ' — leave empty to keep the stored one' : ''),
       password: true,
-      validateInput: (text) => (optional || text.length > 0 ? undefined : `${SECRET_PROMPTS[name]} is required`),
+      validateInput: (text) => (optional || text.length > 0 ? undefined : vscode.l10n.t('{0} is required', SECRET_PROMPTS[name])),
     });
     if (value.length > 0) secrets[name] = value;
   }
@@ -139,11 +139,11 @@ async function askSecrets(title: string, kind: AuthKind, optional: boolean): Pro
 
 async function askAccount(title: string, kind: AuthKind, current?: Profile['auth']): Promise<Profile['auth']> {
   if (kind === 'admin') {
-    const username = await inputBox(title, { prompt: vscode.l10n.t('Admin username'), value: current?.kind === 'admin' ? current.username : '', validateInput: (text) => (text.trim() ? undefined : 'The username is required') });
+    const username = await inputBox(title, { prompt: vscode.l10n.t('Admin username'), value: current?.kind === 'admin' ? current.username : '', validateInput: (text) => (text.trim() ? undefined : vscode.l10n.t('The username is required')) });
     return { kind, username: username.trim() };
   }
   if (kind === 'customer') {
-    const email = await inputBox(title, { prompt: vscode.l10n.t('Customer e-mail'), value: current?.kind === 'customer' ? current.email : '', validateInput: (text) => (text.includes('@') ? undefined : 'An e-mail address is required') });
+    const email = await inputBox(title, { prompt: vscode.l10n.t('Customer e-mail'), value: current?.kind === 'customer' ? current.email : '', validateInput: (text) => (text.includes('@') ? undefined : vscode.l10n.t('An e-mail address is required')) });
     return { kind, email: email.trim() };
   }
   return { kind };
@@ -167,9 +167,9 @@ async function addInteractively(service: ProfileService): Promise<{ profile: Pro
   const steps = 8;
   const title = (step: number): string => `Add Magento profile (${step}/${steps})`;
   try {
-    const label = await inputBox(title(1), { prompt: vscode.l10n.t('A name for this profile'), placeHolder: vscode.l10n.t('Staging admin'), validateInput: (text) => (text.trim() ? undefined : 'A label is required') });
+    const label = await inputBox(title(1), { prompt: vscode.l10n.t('A name for this profile'), placeHolder: vscode.l10n.t('Staging admin'), validateInput: (text) => (text.trim() ? undefined : vscode.l10n.t('A label is required')) });
     const baseUrl = await inputBox(title(2), { prompt: vscode.l10n.t('The store\'s base URL (without /rest)'), placeHolder: vscode.l10n.t('https://store.example.com'), validateInput: validateBaseUrl });
-    const storeCode = await inputBox(title(3), { prompt: vscode.l10n.t('Store view code (default, all for the admin scope, or a store view code)'), value: 'default', validateInput: (text) => (/^[a-z0-9_]+$/i.test(text) ? undefined : 'Letters, digits and _ only') });
+    const storeCode = await inputBox(title(3), { prompt: vscode.l10n.t('Store view code (default, all for the admin scope, or a store view code)'), value: 'default', validateInput: (text) => (/^[a-z0-9_]+$/i.test(text) ? undefined : vscode.l10n.t('Letters, digits and _ only')) });
     const kind = await askAuthKind(title(4));
     const auth = await askAccount(title(5), kind);
     const secrets = await askSecrets(title(6), kind, false);
@@ -267,13 +267,13 @@ export async function editProfileCommand(service: ProfileService, arg?: unknown)
           void vscode.window.showInformationMessage(vscode.l10n.t('Profile "{0}" saved.', draft.label));
           return draft.id;
         case 'label':
-          draft = { ...draft, label: (await inputBox(title, { value: draft.label, validateInput: (text) => (text.trim() ? undefined : 'A label is required') })).trim() };
+          draft = { ...draft, label: (await inputBox(title, { value: draft.label, validateInput: (text) => (text.trim() ? undefined : vscode.l10n.t('A label is required')) })).trim() };
           break;
         case 'baseUrl':
           draft = { ...draft, baseUrl: normalizeBaseUrl(await inputBox(title, { value: draft.baseUrl, validateInput: validateBaseUrl })) };
           break;
         case 'storeCode':
-          draft = { ...draft, storeCode: await inputBox(title, { value: draft.storeCode, validateInput: (text) => (/^[a-z0-9_]+$/i.test(text) ? undefined : 'Letters, digits and _ only') }) };
+          draft = { ...draft, storeCode: await inputBox(title, { value: draft.storeCode, validateInput: (text) => (/^[a-z0-9_]+$/i.test(text) ? undefined : vscode.l10n.t('Letters, digits and _ only')) }) };
           break;
         case 'auth': {
           const kind = await askAuthKind(title, draft.auth.kind);
@@ -291,7 +291,7 @@ export async function editProfileCommand(service: ProfileService, arg?: unknown)
           draft = { ...draft, tls: await askTls(title, draft.tls) };
           break;
         case 'lifetime': {
-          const text = await inputBox(title, { prompt: vscode.l10n.t('Token lifetime in minutes as configured on the store (empty = Magento\'s default: admin 240, customer 60)'), value: draft.tokenLifetimeMinutes?.toString() ?? '', validateInput: (value) => (value === '' || /^[1-9]\d*$/.test(value) ? undefined : 'A positive whole number, or empty') });
+          const text = await inputBox(title, { prompt: vscode.l10n.t('Token lifetime in minutes as configured on the store (empty = Magento\'s default: admin 240, customer 60)'), value: draft.tokenLifetimeMinutes?.toString() ?? '', validateInput: (value) => (value === '' || /^[1-9]\d*$/.test(value) ? undefined : vscode.l10n.t('A positive whole number, or empty')) });
           const { tokenLifetimeMinutes: _dropped, ...rest } = draft;
           draft = text === '' ? rest : { ...rest, tokenLifetimeMinutes: Number(text) };
           break;
@@ -368,7 +368,7 @@ export async function setRedisUrlCommand(service: ProfileService, arg?: unknown)
       prompt: vscode.l10n.t('redis://[user:password@]host:6379[/db] — kept in secret storage. Leave empty to remove it.'),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (text) => (text === '' || /^rediss?:\/\/[^\s]+$/.test(text) ? undefined : 'Must start with redis:// or rediss://'),
+      validateInput: (text) => (text === '' || /^rediss?:\/\/[^\s]+$/.test(text) ? undefined : vscode.l10n.t('Must start with redis:// or rediss://')),
     });
     if (url === undefined) return false;
   }

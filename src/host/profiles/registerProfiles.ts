@@ -25,7 +25,7 @@ export function registerProfiles(host: HostContext): ProfileService {
       title: vscode.l10n.t('Two-factor code for "{0}"', profile.label),
       prompt: vscode.l10n.t('The store asks for a Google Authenticator code (6 digits)'),
       ignoreFocusOut: true,
-      validateInput: (text) => (/^\d{6}$/.test(text.trim()) ? undefined : 'Enter the 6-digit code'),
+      validateInput: (text) => (/^\d{6}$/.test(text.trim()) ? undefined : vscode.l10n.t('Enter the 6-digit code')),
     }).then((code) => code?.trim()),
     confirmWrite: async (profile, method, path) => {
       const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} {1} on the PRODUCTION profile "{2}"?', method, path, profile.label), { modal: true }, 'Send');

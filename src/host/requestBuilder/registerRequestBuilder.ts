@@ -45,7 +45,7 @@ function draftFromArgument(arg: unknown, logger: { warn(message: string): void }
         ...(typeof raw.profileId === 'string' ? { profileId: raw.profileId } : {}),
       });
     } catch (error) {
-      void vscode.window.showWarningMessage(`The request's searchCriteria cannot be read: ${(error as Error).message}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('The request\'s searchCriteria cannot be read: {0}', (error as Error).message));
       return undefined;
     }
   }
