@@ -113,12 +113,13 @@ describe('crash recovery of a CLI bulk submission', () => {
     assert.equal(await run.exited, null, 'killed by the signal');
     await store.clearHttpFaults();
     const r = await recover(home, 'CRA-', items.map((i) => i.product.sku));
-    assert.ok(r.accepted >= 4, JSON.stringify(r));
-    // The hanging batch, and possibly the other one in flight (concurrency 2) if it was queued
-    // but not yet journalled as accepted when the process died.
-    assert.ok(r.pendingFound >= 1 && r.pendingFound <= 2, JSON.stringify(r));
-    assert.ok(r.pendingNotFound >= 1, `look-ahead batches journalled but never sent: ${JSON.stringify(r)}`);
-    reportRun({ fault: 'crash: after send, before the answer', injected: 1, operations: OPERATIONS });
+    // The 4 answered batches are accepted in the journal — or still pending when their `accepted`
+    // records (written after the answer, synced with the next batch) had not reached the file: then
+    // the check finds them. The hanging batch is pending and found. Batches journalled ahead and
+    // never sent are "not found" (asserted per batch in recover()).
+    assert.ok(r.accepted + r.pendingFound >= 5, JSON.stringify(r));
+    assert.ok(r.pendingFound >= 1, JSON.stringify(r));
+    reportRun({ fault: `crash: after send, before the answer (${JSON.stringify(r)})`, injected: 1, operations: OPERATIONS - r.uncovered });
   });
 
   test('killed after every batch was accepted (while waiting for the consumer): nothing pending, every bulk tracked', async () => {
