@@ -228,25 +228,28 @@ async function hotPath(): Promise<BenchResult> {
       noJournalTimes.push(await submitNoJournal());
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    // Best of N: the machine is shared, and interference only ever adds time, so the minimum is
-    // the figure closest to what each path costs; medians are reported too.
-    const submitMs = Math.min(...submitTimes);
-    const rawMs = Math.min(...rawTimes);
+    // Lower quartile of each path over alternating rounds: on a shared machine interference only
+    // adds time, but the single best round is one lucky moment (seen 96 ms next to 300 ms);
+    // the lower quartile is stable across runs. Best-of and medians are reported too.
+    const quartile = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 4)]!;
+    const submitMs = quartile(submitTimes);
+    const rawMs = quartile(rawTimes);
     const ratio = submitMs / rawMs;
     return {
       name: 'convert: submit path vs raw undici, 50 pre-serialised batches of 100 (latency none)',
       metrics: {
         submitPathMs: Number(submitMs.toFixed(1)),
         rawUndiciMs: Number(rawMs.toFixed(1)),
-        submitWithoutJournalMs: Number(Math.min(...noJournalTimes).toFixed(1)),
+        submitWithoutJournalMs: Number(quartile(noJournalTimes).toFixed(1)),
         ratio: Number(ratio.toFixed(3)),
+        bestOfRatio: Number((Math.min(...submitTimes) / Math.min(...rawTimes)).toFixed(3)),
         medianRatio: Number((median(submitTimes) / median(rawTimes)).toFixed(3)),
         clientCpuSubmitMs: Number(median(cpu.submit).toFixed(1)),
         clientCpuRawMs: Number(median(cpu.raw).toFixed(1)),
         rounds: ROUNDS,
         submitRoundsMs: submitTimes.map((t) => t.toFixed(0)).join('/'),
         rawRoundsMs: rawTimes.map((t) => t.toFixed(0)).join('/'),
-        note: 'best of N alternating rounds; submit path = serialise + fsync\'d write-ahead journal + Magento client; raw = undici.request with the same bodies, 2 in flight; both with the integration token as Bearer',
+        note: 'lower quartile of alternating rounds; submit path = serialise + fsync\'d write-ahead journal + Magento client; raw = undici.request with the same bodies, 2 in flight; both with the integration token as Bearer',
       },
       targets: { ratio: '<= 1.25' },
       pass: ratio <= 1.25,
