@@ -243,7 +243,7 @@ async function runInCodeServer(runnerModule, env) {
       const vsix = resolve(options.vsix);
       if (!existsSync(vsix)) failBeforeRunning(`--vsix ${options.vsix} does not exist (run npm run package first)`);
       print(`# installing ${relative(repoRoot, vsix)} into code-server`);
-      print(`# ${await installExtension(vsix, profile)}`);
+      for (const line of (await installExtension(vsix, profile)).split('\n')) print(`# ${line}`);
       // The test module must belong to some development extension; an empty one keeps the
       // installed copy of ours the one under test.
       developmentPath = join(profile.root, 'test-harness-extension');
