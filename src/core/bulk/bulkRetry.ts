@@ -1,7 +1,7 @@
 // Sends a retry plan as a new bulk, tracks the new bulk as a child of its parent and records
 // which parent operations were resubmitted (only the ones the store accepted), so the same
 // operation is not retried twice by accident.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type MagentoTransport } from '../http/types';
 import { type BulkTracker } from './bulkTracker';
 import { retryRequest, type RetryPlan } from './retrySelection';

@@ -1,7 +1,7 @@
 // Typed calls to Magento's bulk status routes (`AsynchronousOperations/etc/webapi.xml`):
 // short `status` for polling, `detailed-status` only when someone opens failures or retries,
 // and the `GET /V1/bulk` operation search for "Find Recent Bulks".
-import { z } from 'zod';
+import * as z from 'zod';
 import { type MagentoResponse, type MagentoTransport } from '../http/types';
 import { type OperationSummary } from './bulkState';
 

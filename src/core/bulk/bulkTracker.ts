@@ -2,7 +2,7 @@
 // KeyValueStore port (globalState in VS Code, a JSON file in the CLI) and tells listeners.
 // Stored data that cannot be read is set aside under a backup key with a warning; the readable
 // bulks next to it are kept.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Clock, type Disposable, type KeyValueStore, type Logger, type Scheduler, type TimerHandle, silentLogger } from '../ports';
 import {
   computeBulkState, DEFAULT_STUCK_THRESHOLD_MS, OperationStatus, topicFromDescription,

@@ -2,7 +2,7 @@
 // here (they go to settings.json / .magento-rest.json); every secret is kept in a SecretStore
 // under the typed keys built by `secretKey()`.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type AuthKind = 'admin' | 'customer' | 'integration-bearer' | 'oauth1';
 

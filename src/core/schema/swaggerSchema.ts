@@ -2,7 +2,7 @@
 // file such as AdobeDocs' published dumps. Read once, then asked for operations, for the
 // operation a concrete path hits, and for (resolved) definitions.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

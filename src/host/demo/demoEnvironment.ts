@@ -1,7 +1,7 @@
 // `npm run demo` hands the sandbox's admin password to the extension host through one
 // environment variable, so the password reaches SecretStorage without ever being written to a
 // settings file. This module only reads and checks that variable (no vscode import, unit-tested).
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Profile } from '../../core/profiles/profile';
 
 /** Set by scripts/demo.mjs for the VS Code it starts; unset everywhere else. */

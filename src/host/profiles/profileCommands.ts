@@ -3,7 +3,7 @@
 // auth, secrets, ...})`. Without one they walk the user through QuickPicks and InputBoxes.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AUTH_KINDS,
   SECRET_NAMES,

@@ -2,7 +2,7 @@
 // non-secret profile fields only; each entry is validated with the core's zod profile schema, and
 // a broken entry is reported (by index and field) instead of hiding every other profile.
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseProfile, type Profile } from '../../core/profiles/profile';
 
 const SECTION = 'magentoWorkbench';

@@ -7,7 +7,7 @@
 // Rules match by method and a path glob, fire with a seeded probability, at most `times` times,
 // after skipping the first `after` matches. Decisions come from one seeded PRNG drawn in arrival
 // order, so a sequential client sees the same faults on every run.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const HTTP_FAULT_KINDS = [

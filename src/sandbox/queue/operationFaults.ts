@@ -1,7 +1,7 @@
 // Fault injection for the consumer (`POST /__sandbox/faults {"operations": {...}}`): a share of
 // operations failing retriably (2) or not (3), and rules by SKU. Decisions come from a seeded
 // PRNG drawn in processing order, so the same submissions under the same seed fail the same way.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const skuRuleSchema = z.object({
   skuPattern: z.string().min(1),
