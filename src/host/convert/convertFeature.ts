@@ -3,32 +3,25 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SubmissionJournal } from '../../core/convert/submissionJournal';
-import { type SecretStore } from '../../core/ports';
 import { type HostContext } from '../hostContext';
 import { bulkSubmitFromFile } from './bulkFromFile';
 import { convertAtLens, selectionToBulk, sendRequest, submitAtLens, type ConvertCommandDeps } from './convertCommands';
 import { ConvertPreviewProvider, PREVIEW_SCHEME } from './convertPreview';
-import { ServiceConvertProfiles, SettingsConvertProfiles } from './convertProfiles';
+import { ServiceConvertProfiles } from './convertProfiles';
 import { type ProfileService } from '../profiles/profileService';
 import { CONVERT_COMMANDS, HTTP_FILE_SELECTOR, HttpRequestCodeLensProvider, type RequestLensArgs } from './httpCodeLens';
 import { announcePendingBatches, reviewPendingBatches } from './journalRecovery';
-
-function secretStoreOf(secrets: vscode.SecretStorage): SecretStore {
-  return { get: async (key) => secrets.get(key), store: async (key, value) => secrets.store(key, value), delete: async (key) => secrets.delete(key) };
-}
 
 /** Same folder as the Bulk tree's journal reader (src/host/bulk/bulkFeature.ts). */
 export function journalFolder(context: vscode.ExtensionContext): string {
   return join(context.globalStorageUri.fsPath, 'submission-journal');
 }
 
-/** `profileService`: Grammar's ProfileService; without it the feature reads the profile settings itself. */
-export function registerConvertFeature(host: HostContext, profileService?: ProfileService): void {
+export function registerConvertFeature(host: HostContext, profileService: ProfileService): void {
   const logger = host.logger.child('convert');
   const preview = host.register(new ConvertPreviewProvider());
   host.register(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, preview));
-  const secrets = secretStoreOf(host.extension.secrets);
-  const profiles = host.register(profileService ? new ServiceConvertProfiles(profileService, secrets, logger) : new SettingsConvertProfiles(secrets, logger));
+  const profiles = host.register(new ServiceConvertProfiles(profileService));
   const journal = new SubmissionJournal({ folder: journalFolder(host.extension) });
   const config = () => vscode.workspace.getConfiguration('magentoWorkbench');
   const deps: ConvertCommandDeps = {

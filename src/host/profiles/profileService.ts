@@ -35,6 +35,14 @@ interface CachedClient {
   client: MagentoClient;
 }
 
+export interface ClientOptions {
+  /**
+   * Ask before each write to a production profile (default true). Bulk submissions pass false:
+   * they confirm once, naming the store and the operation count, instead of once per batch.
+   */
+  confirmWrites?: boolean;
+}
+
 function clientKey(profile: Profile, secretsVersion: number): string {
   return JSON.stringify([profileFingerprint(profile), profile.label, profile.production, profile.tls, profile.tokenLifetimeMinutes ?? null, secretsVersion]);
 }
@@ -130,7 +138,7 @@ export class ProfileService implements vscode.Disposable {
    * The client of a profile (the active one when omitted). Throws an actionable error when there
    * is no such profile; a missing secret surfaces on the first request, naming the secret.
    */
-  async getClient(profileId?: string): Promise<MagentoClient> {
+  async getClient(profileId?: string, options: ClientOptions = {}): Promise<MagentoClient> {
     const profile = profileId === undefined ? this.active() : this.get(profileId);
     if (!profile) {
       if (profileId !== undefined) throw new Error(`There is no Magento profile "${profileId}". Add it with "Magento: Add Integration Profile".`);
@@ -138,8 +146,10 @@ export class ProfileService implements vscode.Disposable {
         ? 'No Magento profile yet: run "Magento: Add Integration Profile" (or "Magento: Start Sandbox Store" to try one).'
         : 'No active Magento profile: pick one with "Magento: Select Integration Profile".');
     }
+    const confirmWrites = options.confirmWrites ?? true;
+    const slot = confirmWrites ? profile.id : `${profile.id}\u0000unconfirmed`;
     const key = clientKey(profile, this.secretsVersion.get(profile.id) ?? 0);
-    const cached = this.clients.get(profile.id);
+    const cached = this.clients.get(slot);
     if (cached && cached.key === key) return cached.client;
     cached?.client.dispose();
     const client = createMagentoClient({
@@ -148,9 +158,9 @@ export class ProfileService implements vscode.Disposable {
       tokenCache: this.tokenCache,
       logger: this.deps.logger,
       promptOtp: () => this.deps.promptOtp(profile),
-      confirmWrite: (request) => this.deps.confirmWrite(profile, request.method, request.path),
+      ...(confirmWrites ? { confirmWrite: (request: { method: string; path: string }) => this.deps.confirmWrite(profile, request.method, request.path) } : {}),
     });
-    this.clients.set(profile.id, { key, client });
+    this.clients.set(slot, { key, client });
     return client;
   }
 
@@ -175,9 +185,12 @@ export class ProfileService implements vscode.Disposable {
     this.secretsVersion.set(id, (this.secretsVersion.get(id) ?? 0) + 1);
   }
 
+  /** Disposes both clients of a profile (the confirming one and the bulk one). */
   private disposeClient(id: string): void {
-    this.clients.get(id)?.client.dispose();
-    this.clients.delete(id);
+    for (const slot of [id, `${id}\u0000unconfirmed`]) {
+      this.clients.get(slot)?.client.dispose();
+      this.clients.delete(slot);
+    }
   }
 
   /** Re-reads settings; drops clients of removed profiles; tells listeners what changed. */
@@ -191,7 +204,10 @@ export class ProfileService implements vscode.Disposable {
     for (const id of new Set([...before.keys(), ...after.keys()])) {
       if (before.get(id) !== after.get(id)) changed.add(id);
     }
-    for (const id of this.clients.keys()) if (!after.has(id)) this.disposeClient(id);
+    for (const slot of [...this.clients.keys()]) {
+      const id = slot.split('\u0000')[0] ?? slot;
+      if (!after.has(id)) this.disposeClient(id);
+    }
     const activeId = this.active()?.id;
     if (changed.size > 0 || previousActive !== activeId) {
       this.changeEmitter.fire({ changedIds: [...changed], activeProfileId: activeId });
