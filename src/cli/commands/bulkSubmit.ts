@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBulkStatusApi } from '../../core/bulk/bulkStatusApi';
 import { convertRequest, ConversionError, hasBlockingIssues } from '../../core/convert/asyncConversion';
-import { prepareBatches, progressMessage, submitBatches, type SubmitSummary } from '../../core/convert/bulkSubmitter';
+import { prepareBatches, progressMessage, submitBatches, type BatchOutcome, type SubmitSummary } from '../../core/convert/bulkSubmitter';
 import { ItemFileError, parseItemFile, type ColumnMapping, type FieldType } from '../../core/convert/itemFiles';
 import { schemaRouteCatalog } from '../../core/convert/schemaRouteCatalog';
 import { type RouteCatalog } from '../../core/convert/routeCatalog';
@@ -230,6 +230,9 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
       controller.abort();
     };
     process.once('SIGINT', onSigint);
+    // Each bulk is tracked the moment it is accepted, so a run killed half-way still leaves
+    // `bulk status|list` every bulk the store took (the journal has them too).
+    const tracking = openTracking(deps, io, connection, `${conversion.route.method} ${conversion.route.pathTemplate}`, conversion.requests.length);
     let summary: SubmitSummary;
     try {
       summary = await submitBatches(prepareBatches(conversion.requests), {
@@ -240,13 +243,14 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
         concurrency,
         signal: controller.signal,
         onProgress: (p) => { if (io.isTty) io.stderr(`${progressMessage(p)}\r`); },
+        onAccepted: (o) => tracking.accepted(o),
         onFailed: (o) => io.stderr(`batch ${o.index + 1} ${o.status === 'unknown' ? 'outcome unknown' : 'failed'}: ${o.error?.message ?? ''}\n`),
       });
     } finally {
       process.removeListener('SIGINT', onSigint);
       await session.close();
+      await tracking.close();
     }
-    await trackSubmitted(deps, io, summary, connection, `${conversion.route.method} ${conversion.route.pathTemplate}`);
     const out: Record<string, unknown> = report(summary, items.length);
     let failed = summary.failedBatches > 0 || summary.unknownBatches > 0 || summary.rejectedOperations > 0 || summary.cancelledBatches > 0;
     if (values.wait && summary.bulkUuids.length > 0) {
@@ -261,21 +265,33 @@ export async function runBulkSubmit(args: string[], io: CliIo, deps: BulkSubmitD
   }
 }
 
-/** Records the accepted bulks where `magento-rest bulk status|list` finds them. */
-async function trackSubmitted(deps: BulkSubmitDeps, io: CliIo, summary: SubmitSummary, connection: StoreConnection, label: string): Promise<void> {
-  if (summary.bulkUuids.length === 0) return;
-  try {
-    const tracker = new BulkTracker({ store: new JsonFileStore(join(deps.home(io), 'bulks.json')), clock: realScheduler });
-    const total = summary.outcomes.length;
-    for (const o of summary.outcomes) {
-      if (!o.bulkUuid) continue;
-      tracker.track({ uuid: o.bulkUuid, profileId: connection.profileId, storeCode: connection.storeCode, description: total > 1 ? `${label} — batch ${o.index + 1} of ${total}` : label, operationCount: o.itemCount });
-    }
-    await tracker.flush();
-    tracker.dispose();
-  } catch (error) {
+/** Records accepted bulks where `magento-rest bulk status|list` finds them, as they are accepted. */
+function openTracking(deps: BulkSubmitDeps, io: CliIo, connection: StoreConnection, label: string, total: number): { accepted(outcome: BatchOutcome): void; close(): Promise<void> } {
+  let tracker: BulkTracker | undefined;
+  const warn = (error: unknown): void => {
     io.stderr(`warning: could not record the bulks in bulks.json: ${(error as Error).message}\n`);
-  }
+  };
+  return {
+    accepted(o) {
+      if (!o.bulkUuid) return;
+      try {
+        // Without a scheduler the tracker writes each change at once (one write in flight, coalesced).
+        tracker ??= new BulkTracker({ store: new JsonFileStore(join(deps.home(io), 'bulks.json')), clock: realScheduler });
+        tracker.track({ uuid: o.bulkUuid, profileId: connection.profileId, storeCode: connection.storeCode, description: total > 1 ? `${label} — batch ${o.index + 1} of ${total}` : label, operationCount: o.itemCount });
+      } catch (error) {
+        warn(error);
+      }
+    },
+    async close() {
+      if (!tracker) return;
+      try {
+        await tracker.flush();
+        tracker.dispose();
+      } catch (error) {
+        warn(error);
+      }
+    },
+  };
 }
 
 /** Standalone command object (the `bulk` command dispatches `bulk submit …` to runBulkSubmit). */

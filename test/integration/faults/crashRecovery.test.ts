@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBulkStatusApi } from '../../../src/core/bulk/bulkStatusApi';
+import { BULK_STORE_KEY } from '../../../src/core/bulk/bulkTracker';
 import { checkPendingBatch, pendingBatchContext } from '../../../src/core/convert/pendingBatchCheck';
 import { SubmissionJournal } from '../../../src/core/convert/submissionJournal';
 import { buildCliBundle, type CliBundle } from '../../support/cliProcess';
@@ -119,6 +120,12 @@ describe('crash recovery of a CLI bulk submission', () => {
     // never sent are "not found" (asserted per batch in recover()).
     assert.ok(r.accepted + r.pendingFound >= 5, JSON.stringify(r));
     assert.ok(r.pendingFound >= 1, JSON.stringify(r));
+    // Bulks are tracked as they are accepted, so `bulk status|list` knows them after the crash.
+    const trackedFile = JSON.parse(await readFile(join(home, '.magento-rest', 'bulks.json'), 'utf8')) as Record<string, { bulks: Array<{ uuid: string }> }>;
+    const tracked = trackedFile[BULK_STORE_KEY]!;
+    const storeBulks = new Set((await store.control<OperationsRecord>('operations')).bulks.map((b) => b.uuid));
+    assert.ok(tracked.bulks.length >= 1, 'accepted bulks were tracked before the crash');
+    assert.ok(tracked.bulks.every((b) => storeBulks.has(b.uuid)), 'only bulks the store has');
     reportRun({ fault: `crash: after send, before the answer (${JSON.stringify(r)})`, injected: 1, operations: OPERATIONS - r.uncovered });
   });
 
