@@ -20,10 +20,12 @@ const child = spawn(process.execPath, ['scripts/run-node-tests.mjs', ...targets,
 });
 child.on('exit', (code) => {
   const totals = { runs: 0, faultsInjected: 0, operationsSubmitted: 0, duplicates: 0, losses: 0, unknownReported: 0, badInputsTried: 0, leaksFound: 0, leakScans: 0, placesScanned: 0 };
+  const notes = [];
   if (existsSync(report)) {
     for (const line of readFileSync(report, 'utf8').split('\n')) {
       if (!line) continue;
       const entry = JSON.parse(line);
+      if (/^(load|crash)/.test(entry.fault)) notes.push(entry.fault);
       totals.runs++;
       totals.faultsInjected += entry.injected ?? 0;
       totals.operationsSubmitted += entry.operations ?? 0;
@@ -39,6 +41,7 @@ child.on('exit', (code) => {
     }
   }
   rmSync(dir, { recursive: true, force: true });
+  for (const note of notes) console.log(`  ${note}`);
   console.log(`\nreliability ${short ? '(fast variants)' : '(long variants)'}: ${JSON.stringify(totals)}`);
   process.exit(code ?? 1);
 });
