@@ -227,6 +227,18 @@ export const webviewCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openHistoryEntry'), entryId: z.string(), inNewPanel: z.boolean() }),
   z.object({ type: z.literal('clearHistory'), profileId: z.string() }),
   z.object({ type: z.literal('manageProfiles') }),
+  /**
+   * Sent once, after the first frame that shows the shell. Times are milliseconds since the
+   * webview document's time origin (`timeOrigin`, epoch ms), so the host can place them on its
+   * own clock: when the script started, when the shell was in the DOM, and when it was painted.
+   */
+  z.object({
+    type: z.literal('firstPaint'),
+    timeOrigin: z.number(),
+    scriptStartMs: z.number(),
+    shellRenderedMs: z.number(),
+    paintedMs: z.number(),
+  }),
 ]);
 export type WebviewCommand = z.infer<typeof webviewCommandSchema>;
 

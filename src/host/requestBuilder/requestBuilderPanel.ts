@@ -4,6 +4,7 @@
 // webview's own state, so a hidden or reloaded panel rebuilds itself without
 // retainContextWhenHidden.
 import * as vscode from 'vscode';
+import { performance } from 'node:perf_hooks';
 import { type Logger } from '../../core/ports';
 import {
   parseWebviewMessage,
@@ -35,6 +36,28 @@ export interface PanelDeps {
   onDidDispose: (panel: RequestBuilderPanel) => void;
 }
 
+/** Epoch milliseconds with sub-millisecond precision (comparable with the webview's timeOrigin). */
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Where the time from "open" to the first painted frame goes, in epoch milliseconds: host
+ * marks taken here, webview marks from its `firstPaint` message (its own clock, same machine).
+ */
+export interface PanelTimings {
+  /** The panel object was created (right after createWebviewPanel). */
+  created: number;
+  /** The HTML was handed to the webview. */
+  htmlSet: number;
+  ready?: number;
+  initPosted?: number;
+  /** When the host received `firstPaint`. */
+  firstPaintReceived?: number;
+  /** The webview's own marks, converted to epoch ms. */
+  webview?: { documentStart: number; scriptStart: number; shellRendered: number; painted: number };
+}
+
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
@@ -51,8 +74,17 @@ export class RequestBuilderPanel implements vscode.Disposable {
   private readonly postListeners = new Set<(message: HostMessage) => void>();
   private disposed = false;
   private readonly producedFiles = new Set<string>();
+  private readonly marks: PanelTimings;
+  private readonly firstPaintListeners = new Set<(timings: PanelTimings) => void>();
+  /**
+   * Asked at once, not on `ready`: getCommands crosses to the workbench process and took
+   * hundreds of milliseconds under load, time the webview would otherwise wait for `init`.
+   */
+  private readonly convertAvailable: Promise<boolean>;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, draft?: RequestDraft) {
+    this.marks = { created: epochNow(), htmlSet: 0 };
+    this.convertAvailable = deps.convertCommand().then((c) => c !== undefined, () => false);
     this.draft = draft ?? { ...emptyDraft(), ...(deps.activeProfileId() ? { profileId: deps.activeProfileId() } : {}) };
     panel.webview.options = webviewOptions(deps.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'magento-activity.svg');
@@ -75,6 +107,22 @@ export class RequestBuilderPanel implements vscode.Disposable {
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview', 'requestBuilder.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'requestBuilder.css'));
     webview.html = requestBuilderHtml(webview, script, style, createNonce());
+    this.marks.htmlSet = epochNow();
+  }
+
+  /** Timing marks of this panel's load (tests and the benchmark read them). */
+  get timings(): PanelTimings {
+    return { ...this.marks };
+  }
+
+  /** Called once the webview reports its first painted frame (at once if it already has). */
+  onDidFirstPaint(listener: (timings: PanelTimings) => void): vscode.Disposable {
+    if (this.marks.firstPaintReceived !== undefined) {
+      listener(this.timings);
+      return new vscode.Disposable(() => undefined);
+    }
+    this.firstPaintListeners.add(listener);
+    return new vscode.Disposable(() => this.firstPaintListeners.delete(listener));
   }
 
   /** Listens to every message posted to the webview (tests observe the panel through this). */
@@ -122,16 +170,28 @@ export class RequestBuilderPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        this.marks.ready = epochNow();
         this.post({
           type: 'init',
           draft: this.draft,
           profiles: this.deps.service.profiles(),
           ...(this.deps.activeProfileId() ? { activeProfileId: this.deps.activeProfileId() } : {}),
           history: this.draft.profileId ? this.deps.history.list(this.draft.profileId) : [],
-          convertAvailable: (await this.deps.convertCommand()) !== undefined,
+          convertAvailable: await this.convertAvailable,
           largeBodyThresholdBytes: this.deps.service.largeBodyThresholdBytes,
         });
+        this.marks.initPosted = epochNow();
         return;
+      case 'firstPaint': {
+        if (this.marks.firstPaintReceived !== undefined) return;
+        this.marks.firstPaintReceived = epochNow();
+        const at = (ms: number): number => message.timeOrigin + ms;
+        this.marks.webview = { documentStart: message.timeOrigin, scriptStart: at(message.scriptStartMs), shellRendered: at(message.shellRenderedMs), painted: at(message.paintedMs) };
+        const timings = this.timings;
+        for (const listener of this.firstPaintListeners) listener(timings);
+        this.firstPaintListeners.clear();
+        return;
+      }
       case 'draftChanged':
         this.draft = message.draft;
         this.updateTitle();

@@ -1,5 +1,9 @@
 // Request builder UI (browser bundle). Talks to the host only through requestBuilderProtocol;
 // never calls a store. Restores itself from getState() at once, then from the host's `init`.
+// First paint comes first: `ready` goes out before anything renders (the host prepares `init`
+// meanwhile), the shell paints without waiting for the host or the schema, and the sections
+// that start empty (advisor, export, history, response) render after that first frame.
+import { scriptStartMs } from './bootMark';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -41,7 +45,8 @@ class RequestBuilderApp {
   private draft: RequestDraft = emptyDraft();
   private profiles: ProfileSummary[] = [];
   private operations: OperationSummary[] = [];
-  private schemaStatus = '';
+  // The shell paints before the host's `init`; the endpoint list says it is on its way.
+  private schemaStatus = 'Loading the store\'s endpoints…';
   private detail: OperationDetail | undefined;
   private endpointFilter = '';
   private activeIndex = 0;
@@ -57,6 +62,8 @@ class RequestBuilderApp {
   private readonly expandedFields = new Set<string>(['items']);
   private draftTimer: number | undefined;
   private readonly bridge: HostBridge;
+  /** False until the first frame is painted: until then only the request column renders. */
+  private painted = false;
 
   private readonly el = {
     profile: h('div', { class: 'row' }),
@@ -78,6 +85,8 @@ class RequestBuilderApp {
 
   constructor(root: HTMLElement) {
     this.bridge = new HostBridge((message) => this.onNotification(message));
+    // Before rendering: the host's `init` (profiles, history) is prepared while the shell paints.
+    this.bridge.command({ type: 'ready' });
     const saved = this.bridge.getState<SavedState>();
     const restored = requestDraftSchema.safeParse(saved?.draft);
     if (restored.success) this.draft = restored.data;
@@ -109,7 +118,15 @@ class RequestBuilderApp {
       }
     });
     this.renderAll();
-    this.bridge.command({ type: 'ready' });
+    const shellRenderedMs = performance.now();
+    // requestAnimationFrame runs just before the frame is painted; the task queued from it
+    // runs after that paint, so `paintedMs` is the first frame that shows the shell.
+    requestAnimationFrame(() => setTimeout(() => {
+      const paintedMs = performance.now();
+      this.painted = true;
+      this.renderDeferred();
+      this.bridge.command({ type: 'firstPaint', timeOrigin: performance.timeOrigin, scriptStartMs, shellRenderedMs, paintedMs });
+    }, 0));
   }
 
   // --- host messages -----------------------------------------------------------------------
@@ -264,6 +281,11 @@ class RequestBuilderApp {
     this.renderFields();
     this.renderPreview();
     this.renderActions();
+    if (this.painted) this.renderDeferred();
+  }
+
+  /** Sections with nothing to show before the first request: rendered after the first frame. */
+  private renderDeferred(): void {
     this.renderAdvice();
     this.renderResponse();
     this.renderExports();
