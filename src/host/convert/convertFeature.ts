@@ -10,7 +10,7 @@ import { ConvertPreviewProvider, PREVIEW_SCHEME } from './convertPreview';
 import { ServiceConvertProfiles } from './convertProfiles';
 import { type ProfileService } from '../profiles/profileService';
 import { CONVERT_COMMANDS, HTTP_FILE_SELECTOR, HttpRequestCodeLensProvider, type RequestLensArgs } from './httpCodeLens';
-import { announcePendingBatches, reviewPendingBatches } from './journalRecovery';
+import { announcePendingBatches, answerPendingBatchRequest, reviewPendingBatches } from './journalRecovery';
 
 /** Same folder as the Bulk tree's journal reader (src/host/bulk/bulkFeature.ts). */
 export function journalFolder(context: vscode.ExtensionContext): string {
@@ -40,7 +40,7 @@ export function registerConvertFeature(host: HostContext, profileService: Profil
   host.registerCommand(CONVERT_COMMANDS.submitAsBulk, (args?: RequestLensArgs) => submitAtLens(deps, args));
   host.registerCommand(CONVERT_COMMANDS.bulkSubmitFromFile, (uri?: vscode.Uri) => bulkSubmitFromFile(deps, uri));
   host.registerCommand(CONVERT_COMMANDS.selectionToBulk, () => selectionToBulk(deps));
-  host.registerCommand(CONVERT_COMMANDS.showPendingBatches, () => reviewPendingBatches(deps));
+  host.registerCommand(CONVERT_COMMANDS.showPendingBatches, (arg?: unknown) => (arg === undefined ? reviewPendingBatches(deps) : answerPendingBatchRequest(deps, arg)));
 
   // Not awaited: activation must not wait on disk, and a journal problem must not break it.
   void announcePendingBatches(deps, () => reviewPendingBatches(deps)).catch((error: unknown) => logger.warn(`journal recovery check failed: ${String(error)}`));

@@ -3,8 +3,9 @@
 // (a bulk with that many operations started around then → track it), resubmit the journalled
 // items as a new bulk, or dismiss it. Nothing is resubmitted without the user asking.
 import * as vscode from 'vscode';
+import * as z from 'zod';
 import { createBulkStatusApi } from '../../core/bulk/bulkStatusApi';
-import { checkPendingBatch, pendingBatchContext } from '../../core/convert/pendingBatchCheck';
+import { checkPendingBatch, pendingBatchContext, type PendingBatchCheck } from '../../core/convert/pendingBatchCheck';
 import { type JournalBatch } from '../../core/convert/submissionJournal';
 import { trackBulkViaCommand } from '../bulk/bulkTrackingService';
 import { type ConvertCommandDeps } from './convertCommands';
@@ -71,4 +72,31 @@ export async function reviewPendingBatches(deps: ConvertCommandDeps): Promise<vo
     issues: [],
   }, `Resubmit of ${batch.method} ${batch.path}`);
   if (summary && summary.bulkUuids.length > 0) await deps.journal.resolve(batch.batchId, `resubmitted as ${summary.bulkUuids.join(', ')}`);
+}
+
+/**
+ * The review command's argument form (automation, tests): list the unconfirmed batches, check one
+ * on the store, or dismiss one. Read-only towards the store: resubmitting stays interactive, so a
+ * script cannot send a batch twice without a person saying so.
+ */
+const reviewRequestSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('list') }),
+  z.object({ action: z.literal('check'), batchId: z.string().min(1) }),
+  z.object({ action: z.literal('dismiss'), batchId: z.string().min(1) }),
+]);
+
+export async function answerPendingBatchRequest(deps: ConvertCommandDeps, arg: unknown): Promise<JournalBatch[] | PendingBatchCheck | boolean> {
+  const parsed = reviewRequestSchema.safeParse(arg);
+  if (!parsed.success) throw new Error(`Expected {action: 'list'} or {action: 'check' | 'dismiss', batchId}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const request = parsed.data;
+  const pending = await deps.journal.pendingBatches();
+  if (request.action === 'list') return pending;
+  const batch = pending.find((b) => b.batchId === request.batchId);
+  if (!batch) throw new Error(`No unconfirmed batch ${request.batchId} in the submission journal.`);
+  if (request.action === 'dismiss') {
+    await deps.journal.resolve(batch.batchId, 'dismissed');
+    return true;
+  }
+  const store = await deps.profiles.store(batch.profileId);
+  return checkPendingBatch(createBulkStatusApi(store.transport), batch, await pendingBatchContext(deps.journal, batch));
 }
