@@ -47,6 +47,7 @@ class RequestBuilderApp {
   private operations: OperationSummary[] = [];
   // The shell paints before the host's `init`; the endpoint list says it is on its way.
   private schemaStatus = 'Loading the store\'s endpoints…';
+  private schemaLoading = true;
   private detail: OperationDetail | undefined;
   private endpointFilter = '';
   private activeIndex = 0;
@@ -204,10 +205,12 @@ class RequestBuilderApp {
     const profileId = this.draft.profileId;
     if (!profileId) {
       this.schemaStatus = 'No profile: add one to load the store\'s endpoints.';
+      this.schemaLoading = false;
       this.renderEndpoint();
       return;
     }
     this.schemaStatus = refresh ? 'Refreshing the schema…' : 'Loading the schema…';
+    this.schemaLoading = true;
     this.renderEndpoint();
     try {
       const result = await this.bridge.request('loadSchema', { profileId, refresh });
@@ -218,6 +221,7 @@ class RequestBuilderApp {
       this.operations = [];
       this.schemaStatus = `Schema not loaded: ${(error as Error).message}`;
     }
+    this.schemaLoading = false;
     this.renderEndpoint();
   }
 
@@ -342,7 +346,7 @@ class RequestBuilderApp {
     replaceChildren(this.el.endpoint,
       h('div', { class: 'row' }, filter,
         h('vscode-button', { secondary: true, 'aria-label': 'Refresh the schema from the store', onclick: () => void this.loadSchema(true) }, 'Refresh schema')),
-      h('div', { class: 'muted', role: 'status' }, this.schemaStatus),
+      h('div', { class: 'muted row', role: 'status' }, this.schemaLoading ? h('vscode-progress-ring', { 'aria-hidden': 'true' }) : null, this.schemaStatus),
       this.el.endpointList);
     this.renderEndpointList();
   }

@@ -21,6 +21,15 @@ describe('request builder protocol: webview → host', () => {
     assert.equal(cancel.ok, true);
   });
 
+  test('firstPaint carries the webview time origin and its marks; incomplete ones are rejected', () => {
+    const message = { type: 'firstPaint', timeOrigin: 1_763_000_000_000.5, scriptStartMs: 120.1, shellRenderedMs: 160.4, paintedMs: 201.9 };
+    assert.deepEqual(parseWebviewMessage(message), { ok: true, message });
+    const missing = parseWebviewMessage({ type: 'firstPaint', timeOrigin: 1, scriptStartMs: 2, shellRenderedMs: 3 });
+    assert.equal(missing.ok, false);
+    if (!missing.ok) assert.match(missing.error, /paintedMs/);
+    assert.equal(parseWebviewMessage({ ...message, paintedMs: '201' }).ok, false);
+  });
+
   test('accepts a request with valid params and keeps id and method', () => {
     const out = parseWebviewMessage({ type: 'request', id: 'r1', method: 'send', params: { draft: draft() } });
     assert.equal(out.ok, true);
