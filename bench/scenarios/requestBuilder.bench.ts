@@ -6,7 +6,8 @@
 //   (client.send: decode + JSON.parse on the loop) is measured alongside for comparison;
 // - command → first paint in a real VS Code (code-server + Chromium, through the vscode tier):
 //   from executeCommand('magentoWorkbench.requestBuilder.open') to the webview's `firstPaint`
-//   (posted after its first frame), for the window's first webview and for later panels;
+//   (posted after its first frame), for the window's first webview (opened once the workbench
+//   has settled, 8 s after the extension host started) and for later panels;
 // - the webview alone in headless Chromium (script start, shell painted, filled from `init`).
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -178,7 +179,12 @@ async function webviewFirstPaint(): Promise<BenchResult> {
  */
 async function commandToFirstPaint(): Promise<BenchResult[]> {
   const name = 'requestBuilder.commandToFirstPaint';
-  const child = spawn(process.execPath, ['scripts/run-vscode-tests.mjs', 'test/vscode/requestBuilder.test.ts', '--no-build'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/run-vscode-tests.mjs', 'test/vscode/requestBuilder.test.ts', '--no-build'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Opened during the workbench's own start-up, the first webview waits 2.5–4 s for it (the
+    // vscode tier records that case); a person opens the builder in a workbench that is up.
+    env: { ...process.env, MWB_REQUEST_BUILDER_SETTLE_MS: '8000' },
+  });
   let output = '';
   // The bench prints its result as the last stdout line: the tier's output goes to stderr.
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); process.stderr.write(chunk); });
@@ -204,10 +210,10 @@ async function commandToFirstPaint(): Promise<BenchResult[]> {
       pass: warm <= 500,
     },
     {
-      // The window's first webview, right after the workbench started. Breakdown: ours before
+      // The window's first webview, in a workbench that has settled. Breakdown: ours before
       // the HTML is set, VS Code's webview set-up until our document starts, our script load,
       // our shell render, then the frame.
-      name: `${name}.cold`,
+      name: `${name}.firstWebview`,
       metrics: {
         firstPaintMs: cold,
         hostUntilHtmlMs: htmlSet,
