@@ -74,6 +74,9 @@ export interface HttpResponse {
   attempts: number;
 }
 
+/** What the client asks the store for; it decodes both (and identity). */
+export const ACCEPT_ENCODING = 'gzip, br';
+
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -211,7 +214,7 @@ export class HttpClient {
 
   private async once(method: string, init: HttpRequestInit): Promise<HttpResponse> {
     const started = performance.now();
-    const headers: Record<string, string> = { 'accept-encoding': 'gzip, br', ...lowerKeys(init.headers ?? {}) };
+    const headers: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING, ...lowerKeys(init.headers ?? {}) };
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
     const options: Parameters<typeof undiciRequest>[1] = {
       method: method as Dispatcher.HttpMethod,
