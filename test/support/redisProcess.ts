@@ -19,7 +19,8 @@ export function redisServerAvailable(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -47,8 +48,9 @@ async function waitForRedis(url: string): Promise<void> {
   throw new Error(`redis at ${url} did not come up`);
 }
 
-export async function startRedisProcess(options: { password?: string } = {}): Promise<RedisProcess> {
-  const port = await freePort();
+/** `port`: a port chosen earlier (e.g. one a client was pointed at before Redis came up). */
+export async function startRedisProcess(options: { password?: string; port?: number } = {}): Promise<RedisProcess> {
+  const port = options.port ?? (await freePort());
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   const url = `redis://${auth}127.0.0.1:${port}`;
   let child: ChildProcess | undefined;

@@ -2,23 +2,11 @@
 // while Redis is away, and recovery once it is back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisTokenStore } from '../../../src/core/auth/redisTokenStore';
+import { freePort, startRedisProcess, type RedisProcess } from '../../support/redisProcess';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('RedisTokenStore', () => {
   const prefix = `mrw-test-store:${process.pid}-${Date.now()}:`;
@@ -58,16 +46,18 @@ describe('RedisTokenStore', () => {
   test('fails fast while Redis is away, stops reconnecting, and recovers after the cooldown', async (t) => {
     const port = await freePort();
     const store = new RedisTokenStore({ url: `redis://127.0.0.1:${port}`, retryCooldownMs: 300 });
-    const servers: ChildProcess[] = [];
+    // A holder, not a later `const`: the after-hook must see it even if the test fails first.
+    const redisServer: { starting?: Promise<RedisProcess | undefined> } = {};
     t.after(async () => {
-      for (const server of servers) server.kill('SIGKILL');
+      await (await redisServer.starting)?.stop();
       await store.dispose();
     });
     const started = Date.now();
     await assert.rejects(store.get('x'));
     await assert.rejects(store.get('x'));
     assert.ok(Date.now() - started < 3000, 'no long waits');
-    servers.push(spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], { stdio: 'ignore' }));
+    // Started without waiting for it: the store must find it on its own after the cooldown.
+    redisServer.starting = startRedisProcess({ port }).catch(() => undefined);
     let value: string | undefined | Error = new Error('never connected');
     for (let i = 0; i < 60 && value instanceof Error; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -4,10 +4,9 @@
 // a unique prefix that is removed afterwards.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisTokenStore } from '../../../src/core/auth/redisTokenStore';
+import { freePort, startRedisProcess } from '../../support/redisProcess';
 import { TokenCache } from '../../../src/core/auth/tokenCache';
 import { createMagentoClient } from '../../../src/core/http/magentoClient';
 import { parseProfile, secretKey } from '../../../src/core/profiles/profile';
@@ -26,34 +25,6 @@ async function stats(sandbox: SandboxHandle): Promise<{ admin: number; customer:
 
 async function advanceStoreClock(sandbox: SandboxHandle, seconds: number): Promise<void> {
   await fetch(`${sandbox.baseUrl}/__sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForRedis(url: string): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 200 });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return;
-    } catch {
-      probe.disconnect();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`redis at ${url} did not come up`);
 }
 
 describe('CLI processes sharing a Redis token cache', () => {
@@ -156,11 +127,9 @@ describe('CLI processes sharing a Redis token cache', () => {
   });
 
   test('Redis stopped mid-run loses nothing (redis-server started and killed by the test)', async (t) => {
-    const port = await freePort();
-    const url = `redis://127.0.0.1:${port}`;
-    const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], { stdio: 'ignore' });
-    t.after(() => { server.kill('SIGKILL'); });
-    await waitForRedis(url);
+    const server = await startRedisProcess();
+    t.after(() => server.stop());
+    const url = server.url;
 
     const logger = new RecordingLogger();
     const secrets = new MapSecretStore();
@@ -172,8 +141,7 @@ describe('CLI processes sharing a Redis token cache', () => {
     for (let i = 0; i < 5; i++) assert.equal((await client.send({ method: 'GET', path: '/V1/products', query: 'searchCriteria[pageSize]=1' })).status, 200);
     assert.equal(cache.stats.fetches, 1);
 
-    server.kill('SIGKILL');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await server.kill();
     await advanceStoreClock(sandbox, 5 * 3600); // the next call needs a new token while Redis is gone
     for (let i = 0; i < 5; i++) assert.equal((await client.send({ method: 'GET', path: '/V1/products', query: 'searchCriteria[pageSize]=1' })).status, 200);
     assert.equal((await stats(sandbox)).admin - before.admin, 2);
