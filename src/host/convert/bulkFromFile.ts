@@ -2,7 +2,7 @@
 // from the store's schema, for CSV a column → field mapping (suggested from the route's body
 // shape, typed by it), a preview of the first request, then the normal submission flow.
 import * as vscode from 'vscode';
-import { convertRequest, ConversionError } from '../../core/convert/asyncConversion';
+import { convertRequest } from '../../core/convert/asyncConversion';
 import { csvColumns, detectItemFormat, ItemFileError, parseItemFile, type ColumnMapping, type FieldType } from '../../core/convert/itemFiles';
 import { type ConvertCommandDeps } from './convertCommands';
 import { fieldSuggestions, guessField, type FieldSuggestion } from '../../core/convert/fieldSuggestions';
@@ -80,13 +80,8 @@ export async function bulkSubmitFromFile(deps: ConvertCommandDeps, arg?: unknown
   }
   if (items.length === 0) throw new Error(`${vscode.workspace.asRelativePath(uri)} holds no items.`);
 
-  let conversion;
-  try {
-    conversion = convertRequest(catalog, { method: route.method, path: route.pathTemplate, storeCode: store.profile.storeCode, items }, 'bulk', { batchSize: deps.batchSize() });
-  } catch (error) {
-    if (error instanceof ConversionError) throw new Error(error.message);
-    throw error;
-  }
+  // A ConversionError's message is already the user-facing explanation; the command wrapper shows it.
+  const conversion = convertRequest(catalog, { method: route.method, path: route.pathTemplate, storeCode: store.profile.storeCode, items }, 'bulk', { batchSize: deps.batchSize() });
   const first = conversion.requests[0]!;
   const preview = [
     `### first of ${conversion.requests.length} request(s) — ${items.length} item(s) from ${vscode.workspace.asRelativePath(uri)}`,

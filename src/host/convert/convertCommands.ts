@@ -1,7 +1,7 @@
 // The `.http` request commands (CodeLens: Send · Convert to async · Convert to bulk · Submit as
 // bulk) and "Convert Selection to Bulk". Each works on the request at the lens (or the cursor).
 import * as vscode from 'vscode';
-import { convertRequest, ConversionError, type ConversionTarget } from '../../core/convert/asyncConversion';
+import { convertRequest, type ConversionTarget } from '../../core/convert/asyncConversion';
 import { convertHttpBlock, parseBlockBody } from '../../core/convert/httpConversion';
 import { fileVariables, parseHttpFile, printHttpBlock, substituteVariables, type HttpBlock, type HttpFile } from '../../core/convert/httpFile';
 import { splitRestUrl } from '../../core/convert/restUrl';
@@ -167,13 +167,8 @@ export async function selectionToBulk(deps: ConvertCommandDeps): Promise<void> {
   const route = await pickEndpoint(catalog, 'Convert selection to bulk: endpoint');
   if (!route) return;
   const items = Array.isArray(value) ? value : [value];
-  let conversion;
-  try {
-    conversion = convertRequest(catalog, { method: route.method, path: route.pathTemplate, storeCode: store.profile.storeCode, items }, 'bulk', { batchSize: deps.batchSize() });
-  } catch (error) {
-    if (error instanceof ConversionError) throw new Error(error.message);
-    throw error;
-  }
+  // A ConversionError's message is already the user-facing explanation; the command wrapper shows it.
+  const conversion = convertRequest(catalog, { method: route.method, path: route.pathTemplate, storeCode: store.profile.storeCode, items }, 'bulk', { batchSize: deps.batchSize() });
   const http = conversion.requests.map((r, n) => [
     `### batch ${n + 1} of ${conversion.requests.length} (items ${r.firstItemIndex + 1}–${r.firstItemIndex + r.itemCount})`,
     `${r.method} ${store.profile.baseUrl}/rest/${r.storeCode ?? store.profile.storeCode}${r.path}`,
