@@ -38,6 +38,7 @@ suite('request builder panel', () => {
   let handle: RequestBuilderPanelHandle;
   const posted: HostMessage[] = [];
   let opened = 0;
+  let restoreProfileSource: vscode.Disposable | undefined;
 
   suiteSetup(async () => {
     // Before any command the extension may not be active yet; a person's first "Open Request
@@ -57,12 +58,14 @@ suite('request builder panel', () => {
     recordMetric('request_builder_fp_settle_ms', Number.isFinite(settleMs) ? settleMs : 0, 'ms');
     opened = epochNow();
     handle = (await vscode.commands.executeCommand('magentoWorkbench.requestBuilder.open')) as RequestBuilderPanelHandle;
-    handle.useProfileSource(source);
+    restoreProfileSource = handle.useProfileSource(source);
     handle.panel.onDidPost((m) => posted.push(m));
   });
 
   suiteTeardown(async () => {
     handle?.panel.dispose();
+    // Later suites open panels over the real profiles: put the extension's own source back.
+    restoreProfileSource?.dispose();
     source?.dispose();
     await sandbox?.close();
   });

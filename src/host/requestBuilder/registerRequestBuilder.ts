@@ -23,8 +23,11 @@ export const CONVERT_COMMANDS = ['magentoWorkbench.convert.toAsync'];
 /** Returned by the open command so in-process tests can drive a panel through its message handler. */
 export interface RequestBuilderPanelHandle {
   readonly panel: RequestBuilderPanel;
-  /** Replaces the profile source (tests point it at a sandbox store). */
-  useProfileSource(source: BuilderProfileSource): void;
+  /**
+   * Replaces the profile source of every panel (tests point it at a sandbox store); dispose the
+   * result to put the previous source back, or later panels keep seeing the test's profiles.
+   */
+  useProfileSource(source: BuilderProfileSource): vscode.Disposable;
 }
 
 class SwitchableProfileSource implements BuilderProfileSource {
@@ -141,7 +144,17 @@ export function registerRequestBuilder(host: HostContext, profileService?: Profi
     // From the palette without an argument; from a `.http` request (Convert) with either a raw
     // request `{ method, url, body? }` or a (partial) RequestDraft.
     const panel = open(draftFromArgument(arg, logger));
-    return { panel, useProfileSource: (source) => { profiles.current = source; panel.refreshProfiles(); } };
+    return {
+      panel,
+      useProfileSource: (source) => {
+        const previous = profiles.current;
+        profiles.current = source;
+        panel.refreshProfiles();
+        return new vscode.Disposable(() => {
+          if (profiles.current === source) profiles.current = previous;
+        });
+      },
+    };
   });
 
   host.register(
