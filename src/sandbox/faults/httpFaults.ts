@@ -9,6 +9,7 @@
 // order, so a sequential client sees the same faults on every run.
 import * as z from 'zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mulberry32 } from '../resources/random';
 
 export const HTTP_FAULT_KINDS = [
   'status',
@@ -78,17 +79,6 @@ export interface HttpFaultActions {
   advanceClock(seconds: number): void;
   stopConsumer(): void;
   reportId(): string;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function globToRegExp(pattern: string): RegExp {

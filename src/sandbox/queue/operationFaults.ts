@@ -2,6 +2,7 @@
 // operations failing retriably (2) or not (3), and rules by SKU. Decisions come from a seeded
 // PRNG drawn in processing order, so the same submissions under the same seed fail the same way.
 import * as z from 'zod';
+import { mulberry32 } from '../resources/random';
 
 export const skuRuleSchema = z.object({
   skuPattern: z.string().min(1),
@@ -34,18 +35,6 @@ export const RETRIABLE_FAILURE_MESSAGE =
   'SQLSTATE[40001]: Serialization failure: 1213 Deadlock found when trying to get lock; try restarting transaction';
 export const RETRIABLE_FAILURE_CODE = 1213;
 export const INJECTED_FAILURE_MESSAGE = 'Sandbox injected failure: the operation could not be processed.';
-
-/** mulberry32: tiny, fast and good enough to spread failures evenly. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function globToRegExp(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
