@@ -76,7 +76,7 @@ export interface SubmitOptions {
   storeCode?: string;
   /** Batches in flight at once (default 2). */
   concurrency?: number;
-  /** How many batches the journal may be ahead of the sends (default 8 × concurrency). */
+  /** At most how many batches the journal may be ahead of the sends (default 8 × concurrency). */
   journalLookahead?: number;
   /** Aborting stops starting new batches; batches in flight finish and are reported. */
   signal?: AbortSignal;
@@ -144,12 +144,14 @@ export async function submitBatches(batches: readonly PreparedBatch[], options: 
   let done = 0;
   let operationsDone = 0;
 
-  // Journal write-ahead: batch records are written a few batches ahead of the sends, so their
-  // fsyncs are shared (group commit) and overlap the requests in flight instead of adding a
-  // disk sync before every send. A batch is still on disk before its request leaves; after a
-  // crash at most `lookahead` journalled batches were never sent (they show as pending, and the
-  // recovery check finds no bulk for them).
+  // Journal write-ahead: batch records are written ahead of the sends in growing chunks, so their
+  // fsyncs are shared (group commit) and overlap the requests in flight instead of adding a disk
+  // sync before every send. The first chunk is only what the first sends need, so they wait for
+  // one small sync; each later chunk is twice the previous, up to `lookahead`. A batch is still
+  // on disk before its request leaves; after a crash at most `lookahead` journalled batches were
+  // never sent (they show as pending, and the recovery check finds no bulk for them).
   const lookahead = Math.max(1, options.journalLookahead ?? concurrency * 8);
+  let chunk = Math.min(concurrency, lookahead);
   const journalIds: Array<Promise<string> | undefined> = new Array(total);
   let journalledUpTo = 0;
   const journalAhead = (upTo: number): void => {
@@ -170,8 +172,11 @@ export async function submitBatches(batches: readonly PreparedBatch[], options: 
     }
   };
   const journalled = (index: number): Promise<string> => {
-    // Top up in chunks of half the window: the records of a chunk share one write and one sync.
-    if (journalledUpTo - index <= lookahead / 2) journalAhead(index + lookahead);
+    // Top up once the sends are within half a chunk of the journal's end, never beyond the window.
+    if (journalledUpTo - index <= chunk / 2) {
+      journalAhead(Math.min(Math.max(journalledUpTo, index) + chunk, index + lookahead));
+      chunk = Math.min(lookahead, chunk * 2);
+    }
     return journalIds[index] as Promise<string>;
   };
 

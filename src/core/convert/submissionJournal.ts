@@ -12,7 +12,7 @@
 // batch was never sent, because sending waits for the fsync.
 //
 // Never holds secrets: items, profile id, store, method and path only — no headers, no URLs.
-import { promises as fsp, type Dirent } from 'node:fs';
+import { fdatasync, promises as fsp, writeSync, type Dirent } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Clock, systemClock } from '../ports';
 
@@ -75,23 +75,34 @@ let sessionCounter = 0;
 export class JournalError extends Error {}
 
 /**
- * An append handle for one submission session. Appends are group-committed: lines queued while
- * a write + fdatasync is in progress go out together in the next one, so two batches in flight
- * share a sync. A `batch` record resolves only once it is on disk (it must be, before its
- * request leaves); `accepted`/`failed` records are written at once but not synced on their own
- * (the next sync or close() makes them durable): a killed process keeps them (the OS has
- * them), and only an OS crash in that window leaves the batch pending — the safe side, since
- * the recovery check then finds its bulk on the store.
+ * An append handle for one submission session.
+ *
+ * Each record is written at once with a synchronous write (it only reaches the page cache: about
+ * 10 µs for 10 KB, against ~70 µs of CPU per promise-based append, which at 100 records per
+ * 5,000 operations was most of the journal's cost). Durability comes from fdatasync, run off the
+ * event loop and group-committed: a `batch` record resolves once a sync that started after its
+ * write has finished (it must be on disk before its request leaves), and every record written
+ * while a sync runs shares the next one. `accepted`/`failed` records ask for no sync of their
+ * own (the next sync or close() makes them durable): a killed process keeps them (the OS has
+ * them), and only an OS crash in that window leaves the batch pending — the safe side, since the
+ * recovery check then finds its bulk on the store.
+ *
+ * A failed write (disk full, folder removed) ends the session: the record may be torn, and a
+ * later record appended to it would be torn too, so every later append is refused and the
+ * caller sends nothing more.
  */
 export class JournalSession {
   private next = 0;
-  private handle: fsp.FileHandle | undefined;
   private closed = false;
+  private broken: Error | undefined;
+  /** Bytes written since the last sync started. */
   private unsynced = false;
-  private readonly pending: Array<{ line: string; durable: boolean; resolve: () => void; reject: (error: unknown) => void }> = [];
-  private flushing: Promise<void> | undefined;
+  /** The sync in progress, and the one queued behind it for records written meanwhile. */
+  private syncing: Promise<void> | undefined;
+  private queuedSync: Promise<void> | undefined;
 
-  constructor(readonly file: string, private readonly id: string, private readonly clock: Clock, private readonly durable: boolean) {}
+  /** `handle` is the session file, opened (created) by SubmissionJournal.startSession. */
+  constructor(readonly file: string, private readonly id: string, private readonly clock: Clock, private readonly durable: boolean, private readonly handle: fsp.FileHandle, private readonly onClosed: () => void = () => undefined) {}
 
   /**
    * Records a batch before it is sent. `itemsJson` is the batch body already serialised for the
@@ -100,54 +111,78 @@ export class JournalSession {
   async recordBatch(header: Omit<BatchHeader, 'batchId' | 'at'>, itemsJson: string): Promise<string> {
     const batchId = `${this.id}#${this.next++}`;
     const head: BatchHeader = { batchId, at: this.clock.now(), ...header };
-    await this.append(`{"t":"batch",${JSON.stringify(head).slice(1, -1)},"items":${itemsJson}}\n`, true);
+    // Written in parts: the items (the whole request body) are never copied into a record string.
+    await this.append([`{"t":"batch",${JSON.stringify(head).slice(1, -1)},"items":`, itemsJson, '}\n'], true);
     return batchId;
   }
 
   async recordAccepted(batchId: string, bulkUuid: string, requestItems: readonly RequestItemStatus[]): Promise<void> {
-    await this.append(JSON.stringify({ t: 'accepted', batchId, at: this.clock.now(), bulkUuid, requestItems }) + '\n', false);
+    await this.append([JSON.stringify({ t: 'accepted', batchId, at: this.clock.now(), bulkUuid, requestItems }), '\n'], false);
   }
 
   async recordFailed(batchId: string, error: string): Promise<void> {
-    await this.append(JSON.stringify({ t: 'failed', batchId, at: this.clock.now(), error }) + '\n', false);
+    await this.append([JSON.stringify({ t: 'failed', batchId, at: this.clock.now(), error }), '\n'], false);
   }
 
-  private append(line: string, durable: boolean): Promise<void> {
+  /** Appends one record (given in parts that together make one line). */
+  private append(parts: readonly string[], durable: boolean): Promise<void> {
     if (this.closed) return Promise.reject(new JournalError('the journal session is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ line, durable, resolve, reject });
-      this.flushing ??= this.flush();
-    });
+    if (this.broken) return Promise.reject(this.broken);
+    try {
+      for (const part of parts) writeText(this.handle.fd, part);
+    } catch (error) {
+      this.broken = new JournalError(`the submission journal ${basename(this.file)} could not be written: ${error instanceof Error ? error.message : String(error)}`);
+      return Promise.reject(this.broken);
+    }
+    this.unsynced = true;
+    return durable && this.durable ? this.sync() : Promise.resolve();
   }
 
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const group = this.pending.splice(0);
-      try {
-        this.handle ??= await fsp.open(this.file, 'a', 0o600);
-        await this.handle.appendFile(group.length === 1 ? group[0]!.line : group.map((g) => g.line).join(''), 'utf8');
-        this.unsynced = true;
-        if (this.durable && group.some((g) => g.durable)) {
-          await this.handle.datasync();
-          this.unsynced = false;
-        }
-        for (const g of group) g.resolve();
-      } catch (error) {
-        for (const g of group) g.reject(error);
-      }
-    }
-    this.flushing = undefined;
+  /** Resolves once a sync that started after every write so far has finished. */
+  private sync(): Promise<void> {
+    if (!this.syncing) return this.startSync();
+    // A sync is running, but it may have started before the latest write: queue one more,
+    // shared by everything written until it starts.
+    this.queuedSync ??= this.syncing.then(() => undefined, () => undefined).then(() => {
+      this.queuedSync = undefined;
+      return this.startSync();
+    });
+    return this.queuedSync;
+  }
+
+  private startSync(): Promise<void> {
+    this.unsynced = false;
+    const run = new Promise<void>((resolve, reject) => {
+      fdatasync(this.handle.fd, (error) => (error ? reject(new JournalError(`the submission journal ${basename(this.file)} could not be synced to disk: ${error.message}`)) : resolve()));
+    });
+    this.syncing = run;
+    const clear = (): void => {
+      if (this.syncing === run) this.syncing = undefined;
+    };
+    run.then(clear, clear);
+    return run;
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    while (this.flushing) await this.flushing;
-    if (this.handle) {
-      if (this.durable && this.unsynced) await this.handle.datasync().catch(() => undefined);
+    while (this.syncing || this.queuedSync) await (this.queuedSync ?? this.syncing)?.catch(() => undefined);
+    try {
+      if (this.durable && this.unsynced && !this.broken) await this.handle.datasync().catch(() => undefined);
       await this.handle.close();
-      this.handle = undefined;
+    } finally {
+      this.onClosed();
     }
   }
+}
+
+/** writeSync may write less than asked (a regular file rarely does); finish the text or throw. */
+function writeText(fd: number, text: string): void {
+  const written = writeSync(fd, text, null, 'utf8');
+  const length = Buffer.byteLength(text, 'utf8');
+  if (written === length) return;
+  const bytes = Buffer.from(text, 'utf8');
+  for (let offset = written; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
 export class SubmissionJournal {
@@ -156,6 +191,9 @@ export class SubmissionJournal {
   private readonly maxAgeMs: number;
   private readonly durable: boolean;
   private readonly parsed = new Map<string, { size: number; mtimeMs: number; batches: SessionBatches }>();
+  private pruning: Promise<void> | undefined;
+  /** Session files of this instance not closed yet (pruning leaves them alone). */
+  private readonly openFiles = new Set<string>();
 
   constructor(private readonly options: JournalOptions) {
     this.clock = options.clock ?? systemClock;
@@ -168,12 +206,26 @@ export class SubmissionJournal {
     return this.options.folder;
   }
 
-  /** Starts a session file; prunes old sessions first so the cap holds. */
+  /**
+   * Starts a session file. Pruning (which reads the folder and may parse old sessions) runs
+   * beside the new session instead of before it: on a busy disk those reads have taken 10-15 ms,
+   * all of it in front of the first send. The file is created here, off the event loop.
+   */
   async startSession(): Promise<JournalSession> {
     await fsp.mkdir(this.options.folder, { recursive: true, mode: 0o700 });
-    await this.prune();
     const id = `${this.clock.now()}-${process.pid}-${sessionCounter++}`;
-    return new JournalSession(join(this.options.folder, `${FILE_PREFIX}${id}.jsonl`), id, this.clock, this.durable);
+    const file = join(this.options.folder, `${FILE_PREFIX}${id}.jsonl`);
+    const handle = await fsp.open(file, 'a', 0o600);
+    this.openFiles.add(file);
+    this.pruning ??= this.prune().then(() => undefined, () => undefined).finally(() => {
+      this.pruning = undefined;
+    });
+    return new JournalSession(file, id, this.clock, this.durable, handle, () => this.openFiles.delete(file));
+  }
+
+  /** Resolves when background pruning (started by startSession) is done. */
+  async idle(): Promise<void> {
+    while (this.pruning) await this.pruning;
   }
 
   /** Every batch in the journal, oldest first. */
@@ -243,7 +295,10 @@ export class SubmissionJournal {
    */
   async prune(): Promise<{ deleted: string[] }> {
     const files = await this.sessionFiles();
-    const stats = await Promise.all(files.map(async (f) => ({ file: f, startedAt: sessionTime(basename(f)), size: await fsp.stat(f).then((s) => s.size, () => 0) })));
+    const stats = await Promise.all(files.map(async (f) => {
+      const stat = await fsp.stat(f).catch(() => undefined);
+      return { file: f, startedAt: sessionTime(basename(f)), size: stat?.size ?? 0, mtimeMs: stat?.mtimeMs ?? 0 };
+    }));
     let total = stats.reduce((sum, s) => sum + s.size, 0);
     const deleted: string[] = [];
     const now = this.clock.now();
@@ -252,6 +307,11 @@ export class SubmissionJournal {
       const tooOld = now - s.startedAt > this.maxAgeMs;
       if (!tooOld && total <= this.maxBytes) continue;
       if (!tooOld) {
+        // Never a session still being written: this process's open ones, or another process's
+        // (another window, a CLI run) written to within the hour. Its later records would go to
+        // a deleted file.
+        if (this.openFiles.has(s.file)) continue;
+        if (sessionPid(basename(s.file)) !== process.pid && Date.now() - s.mtimeMs < ACTIVE_SESSION_MS) continue;
         const batches = await this.read(s.file);
         if ([...batches.values()].some((b) => b.meta.state === 'pending')) continue;
       }
@@ -261,6 +321,7 @@ export class SubmissionJournal {
     }
     return { deleted };
   }
+
 
   /**
    * A session file's batches, parsed once and reused while the file's size and mtime are
@@ -300,6 +361,14 @@ export class SubmissionJournal {
       .sort((a, b) => sessionTime(a) - sessionTime(b) || a.localeCompare(b))
       .map((name) => join(this.options.folder, name));
   }
+}
+
+/** How long after its last write another process's session counts as possibly still open. */
+const ACTIVE_SESSION_MS = 60 * 60 * 1000;
+
+function sessionPid(name: string): number | undefined {
+  const pid = Number(name.slice(FILE_PREFIX.length).split('-')[1]);
+  return Number.isInteger(pid) ? pid : undefined;
 }
 
 function sessionTime(name: string): number {

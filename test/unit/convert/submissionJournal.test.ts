@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, appendFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { closeSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { SubmissionJournal } from '../../../src/core/convert/submissionJournal';
 
@@ -98,9 +99,10 @@ describe('submission journal', () => {
       await s.close();
     }
     now += 1;
-    const { deleted } = await journal.prune();
+    // startSession prunes in the background; wait for that, then prune once more by hand.
+    await journal.idle();
+    await journal.prune();
     const remaining = (await journal.batches()).map((b) => b.batchId);
-    assert.ok(deleted.length >= 1);
     assert.ok(remaining.includes(ids[1]!), 'the pending batch survives size pruning');
     assert.ok(remaining.includes(ids[3]!), 'the newest session survives');
     assert.ok(!remaining.includes(ids[0]!), 'the oldest completed session is pruned');
@@ -108,6 +110,39 @@ describe('submission journal', () => {
     now += 20_000;
     await journal.prune();
     assert.deepEqual(await journal.batches(), []);
+  }));
+
+  test('pruning leaves sessions still being written alone: open ones of this process, recent ones of another', () => withFolder(async (folder) => {
+    let now = 1_000_000;
+    const clock = { now: () => now };
+    const journal = new SubmissionJournal({ folder, clock, maxBytes: 100, maxAgeMs: 10_000 });
+    const open = await journal.startSession();
+    const openId = await open.recordBatch(header, JSON.stringify(items));
+    await open.recordAccepted(openId, 'uuid-open', []);
+    // Another process's session (pid 1 is never ours), finished but written to a moment ago.
+    const foreign = join(folder, `submission-${now - 5}-1-0.jsonl`);
+    await writeFile(foreign, `${JSON.stringify({ t: 'batch', batchId: 'f#0', at: now - 5, ...header, items })}\n${JSON.stringify({ t: 'accepted', batchId: 'f#0', at: now - 5, bulkUuid: 'uuid-f', requestItems: [] })}\n`);
+    now += 1;
+    const later = await journal.startSession();
+    await journal.idle();
+    await journal.prune();
+    const files = await readdir(folder);
+    assert.ok(files.includes(basename(open.file)), 'the open session is kept although over the cap');
+    assert.ok(files.includes(basename(foreign)), 'the other process\'s recent session is kept');
+    await open.close();
+    await later.close();
+    await journal.prune();
+    assert.ok(!(await readdir(folder)).includes(basename(open.file)), 'once closed and complete, it can go');
+  }));
+
+  test('a failed write ends the session: that batch and every later record are refused, nothing half-written is sent', () => withFolder(async (folder) => {
+    const session = await new SubmissionJournal({ folder }).startSession();
+    const first = await session.recordBatch(header, JSON.stringify(items));
+    // Pull the file out from under the session (what a full disk or a removed volume looks like to a write).
+    closeSync((session as unknown as { handle: { fd: number } }).handle.fd);
+    await assert.rejects(session.recordBatch(header, JSON.stringify(items)), /could not be written/);
+    await assert.rejects(session.recordAccepted(first, 'uuid-x', []), /could not be written/);
+    await session.close().catch(() => undefined);
   }));
 
   test('ignores foreign files and survives a missing folder', () => withFolder(async (folder) => {
