@@ -50,7 +50,7 @@ export function installAsync(app: SandboxApp): AsyncRuntime {
   const operations = new OperationStore<OperationPayload>();
   const faults = new OperationFaultInjector({ seed: app.settings.seed });
   const latency = new LatencyModel(app.settings.latency);
-  const processor = new AsyncRequestProcessor({ routes: app.routes, operations, now: () => app.clock.now() });
+  const processor = new AsyncRequestProcessor({ routes: app.routes, operations, now: () => app.clock.now(), rejections: faults });
 
   // OperationProcessor: run the sync service method in the operation's store and caller context.
   const runner: OperationRunner<OperationPayload> = {

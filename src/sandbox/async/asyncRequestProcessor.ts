@@ -1,6 +1,7 @@
 // AsynchronousRequestProcessor and its bulk twin (contract §6.1–§6.4): validate every item the way
-// the sync route would, then store one bulk with one open operation per item and answer 202.
-// Nothing runs here; the consumer replays each operation through the sync handler later.
+// the sync route would, then store one bulk with one open operation per accepted item and answer
+// 202. An item rejected at submit time (injected, see `rejectOnSubmit`) gets no operation; the 202
+// says so item by item. Nothing runs here; the consumer replays each operation later.
 import { isAllowed, type Caller } from '../auth/caller';
 import { MESSAGES, WebapiError, badRequest, inputError, notAuthorized, requiredField } from '../errors';
 import { bindRouteInput, camelToSnake } from '../routing/inputBinding';
@@ -8,6 +9,7 @@ import { type RouteTable } from '../routing/routeTable';
 import { topicName, type SyncRoute } from '../routing/routeTypes';
 import { type StoreView } from '../stores';
 import { type OperationStore } from '../queue/operationStore';
+import { skusOf, type InjectedRejection } from '../queue/operationFaults';
 import { bulkItemParams, matchBulkRoute, routeParamNames } from './bulkRoutes';
 import { buildSerializedData, dataHash, newBulkUuid } from './serializedData';
 import { bulkDescription } from './topicName';
@@ -25,10 +27,16 @@ export interface OperationPayload {
   caller: Caller;
 }
 
+export type RequestItem =
+  | { id: number; data_hash: string; status: 'accepted' }
+  // data_hash is printed as null, not omitted: its getter is not documented nullable (§6.3 [inferred]).
+  | { id: number; data_hash: null; status: 'rejected'; error_message: string; error_code: number };
+
 export interface AcceptedBody {
   bulk_uuid: string;
-  request_items: { id: number; data_hash: string; status: 'accepted' }[];
-  errors: false;
+  request_items: RequestItem[];
+  /** True when at least one item was rejected; the answer is still 202 (§6.3). */
+  errors: boolean;
 }
 
 export interface AsyncRequest {
@@ -45,10 +53,16 @@ export interface AsyncRequest {
   authorize(route: SyncRoute): Caller;
 }
 
+/** Decides at submit time whether creating an item's operation fails (fault injection). */
+export interface SubmitRejections {
+  rejectOnSubmit(skus: readonly string[], topic: string): InjectedRejection | undefined;
+}
+
 export interface AsyncProcessorDeps {
   routes: RouteTable;
   operations: OperationStore<OperationPayload>;
   now(): number;
+  rejections?: SubmitRejections;
 }
 
 /** Message of the 2025+ bulk body check (`Asynchronous\InputParamsResolver`) [test]. */
@@ -159,16 +173,26 @@ export class AsyncRequestProcessor {
   ): { status: 202; body: AcceptedBody } {
     const topic = topicName(route);
     const uuid = newBulkUuid();
-    const requestItems: AcceptedBody['request_items'] = [];
-    const operations = items.map((entry, index) => {
+    const requestItems: RequestItem[] = [];
+    const operations = [];
+    // publishMass: each operation is created in its own try; one that throws rejects that item
+    // only. The others keep their request index as operation key, so a rejection leaves a gap.
+    for (const [index, entry] of items.entries()) {
+      const rejection = this.deps.rejections?.rejectOnSubmit(skusOf(entry.pathParams, entry.item), topic);
+      if (rejection) {
+        requestItems.push({ id: index, data_hash: null, status: 'rejected', error_message: rejection.message, error_code: rejection.errorCode });
+        continue;
+      }
       const serializedData = buildSerializedData(entry.item, store.id);
       requestItems.push({ id: index, data_hash: dataHash(serializedData), status: 'accepted' });
-      return {
+      operations.push({
+        id: index,
         topicName: topic,
         serializedData,
         payload: { route, params: entry.params, pathParams: entry.pathParams, item: entry.item, store, caller },
-      };
-    });
+      });
+    }
+    // The bulk is scheduled even when every item was rejected: it exists with zero operations.
     this.deps.operations.addBulk({
       uuid,
       userId: caller.userId,
@@ -177,6 +201,7 @@ export class AsyncRequestProcessor {
       startTime: this.deps.now(),
       operations,
     });
-    return { status: 202, body: { bulk_uuid: uuid, request_items: requestItems, errors: false } };
+    const errors = operations.length < items.length;
+    return { status: 202, body: { bulk_uuid: uuid, request_items: requestItems, errors } };
   }
 }

@@ -1,6 +1,8 @@
 // Fault injection for the consumer (`POST /__sandbox/faults {"operations": {...}}`): a share of
 // operations failing retriably (2) or not (3), and rules by SKU. Decisions come from a seeded
 // PRNG drawn in processing order, so the same submissions under the same seed fail the same way.
+// `rejectOnSubmit` rules act earlier, at request time: the item gets no operation and comes back
+// `rejected` in the 202 body (contract §6.3), which Magento only does when creating the operation throws.
 import * as z from 'zod';
 import { mulberry32 } from '../resources/random';
 
@@ -11,17 +13,31 @@ export const skuRuleSchema = z.object({
   errorCode: z.number().int().optional(),
 });
 
+export const rejectRuleSchema = z.object({
+  skuPattern: z.string().min(1),
+  message: z.string().min(1).optional(),
+  errorCode: z.number().int().optional(),
+});
+
 export const operationFaultsSchema = z.object({
   failRetriablyShare: z.number().min(0).max(1).default(0),
   failShare: z.number().min(0).max(1).default(0),
   seed: z.number().int().default(1),
   skuRules: z.array(skuRuleSchema).default([]),
+  rejectOnSubmit: z.array(rejectRuleSchema).default([]),
 }).refine((f) => f.failRetriablyShare + f.failShare <= 1, {
   message: 'failRetriablyShare + failShare must not exceed 1',
 });
 
 export type OperationFaults = z.infer<typeof operationFaultsSchema>;
 export type SkuRule = z.infer<typeof skuRuleSchema>;
+export type RejectRule = z.infer<typeof rejectRuleSchema>;
+
+/** Why an item was rejected at submit time: `request_items[].error_message` / `error_code`. */
+export interface InjectedRejection {
+  message: string;
+  errorCode: number;
+}
 
 export interface InjectedFailure {
   status: 2 | 3;
@@ -36,6 +52,16 @@ export const RETRIABLE_FAILURE_MESSAGE =
 export const RETRIABLE_FAILURE_CODE = 1213;
 export const INJECTED_FAILURE_MESSAGE = 'Sandbox injected failure: the operation could not be processed.';
 
+/**
+ * Default `error_message` of an item rejected at submit time. What throws inside publishMass's
+ * per-item try is creating the operation: MessageValidator (run first) throws this LocalizedException
+ * (code 0) when the topic is missing from the communication config — e.g. a stale config cache after
+ * a module adds a route — so it is the rejection a real store most plausibly gives [inferred].
+ */
+export function rejectedOnSubmitMessage(topic: string): string {
+  return `Specified topic "${topic}" is not declared.`;
+}
+
 function globToRegExp(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
@@ -45,6 +71,7 @@ export class OperationFaultInjector {
   private faults: OperationFaults;
   private random: () => number;
   private rules: { rule: SkuRule; regex: RegExp }[] = [];
+  private rejectRules: { rule: RejectRule; regex: RegExp }[] = [];
 
   constructor(faults?: Partial<OperationFaults>) {
     this.faults = operationFaultsSchema.parse(faults ?? {});
@@ -65,6 +92,20 @@ export class OperationFaultInjector {
 
   private compile(): void {
     this.rules = this.faults.skuRules.map((rule) => ({ rule, regex: globToRegExp(rule.skuPattern) }));
+    this.rejectRules = this.faults.rejectOnSubmit.map((rule) => ({ rule, regex: globToRegExp(rule.skuPattern) }));
+  }
+
+  /**
+   * The rejection for a request item touching these SKUs, if a `rejectOnSubmit` rule matches.
+   * Deterministic (no PRNG draw), so it never shifts the consumer's share decisions.
+   */
+  rejectOnSubmit(skus: readonly string[], topic: string): InjectedRejection | undefined {
+    for (const { rule, regex } of this.rejectRules) {
+      if (skus.some((sku) => regex.test(sku))) {
+        return { message: rule.message ?? rejectedOnSubmitMessage(topic), errorCode: rule.errorCode ?? 0 };
+      }
+    }
+    return undefined;
   }
 
   /** The failure to inject for an operation touching these SKUs, if any. */

@@ -42,6 +42,8 @@ export interface StoredBulk<P> {
 }
 
 export interface NewOperation<P> {
+  /** The operation key; default its position. Items rejected at submit time leave gaps. */
+  id?: number;
   topicName: string;
   serializedData: string;
   payload: P;
@@ -70,12 +72,14 @@ export class OperationStore<P> {
   private queue: StoredOperation<P>[] = [];
   private queueHead = 0;
   private readonly listeners = new Set<() => void>();
+  /** Operations of the bulks currently stored (ids may have gaps, so not found by index). */
+  private live = new WeakSet<StoredOperation<P>>();
 
   /** Stores a bulk and queues its operations as open (status 4), as `MassSchedule` does. */
   addBulk(bulk: NewBulk<P>): StoredBulk<P> {
     if (this.bulks.has(bulk.uuid)) throw new Error(`bulk ${bulk.uuid} already exists`);
     const operations = bulk.operations.map<StoredOperation<P>>((op, index) => ({
-      id: index,
+      id: op.id ?? index,
       bulkUuid: bulk.uuid,
       topicName: op.topicName,
       serializedData: op.serializedData,
@@ -96,7 +100,10 @@ export class OperationStore<P> {
     };
     this.bulks.set(stored.uuid, stored);
     this.counts[OperationStatus.open] += operations.length;
-    for (const op of operations) this.queue.push(op);
+    for (const op of operations) {
+      this.live.add(op);
+      this.queue.push(op);
+    }
     for (const listener of this.listeners) listener();
     return stored;
   }
@@ -141,7 +148,7 @@ export class OperationStore<P> {
   /** Records the consumer's verdict (`OperationProcessor`): success drops `serialized_data`. */
   complete(op: StoredOperation<P>, outcome: OperationOutcome): void {
     // An operation finishing after a reset belongs to data that no longer exists.
-    if (this.bulks.get(op.bulkUuid)?.operations[op.id] !== op) return;
+    if (!this.live.has(op)) return;
     this.counts[op.status] -= 1;
     op.status = outcome.status;
     this.counts[op.status] += 1;
@@ -161,6 +168,7 @@ export class OperationStore<P> {
 
   clear(): void {
     this.bulks.clear();
+    this.live = new WeakSet();
     this.queue = [];
     this.queueHead = 0;
     for (const code of OPERATION_STATUS_CODES) this.counts[code] = 0;
