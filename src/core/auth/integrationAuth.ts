@@ -1,6 +1,8 @@
 // Integration credentials: the access token as a standalone Bearer token (refused by 2.4.4+
 // stores unless `oauth/consumer/enable_integration_as_bearer` is on), or OAuth 1.0a signing of
-// every request. Integration tokens never expire, so a 401 is never retried here.
+// every request. Integration tokens never expire; the secrets are read once per client (in VS
+// Code each read is a round trip to the OS keychain, once per request of a 50-batch submit
+// otherwise), and a 401 is retried only when the stored token changed since it was read.
 import { type Clock, type SecretStore } from '../ports';
 import { secretKey, type Profile, type SecretName } from '../profiles/profile';
 import { MissingSecretError, type AuthProvider, type AuthRequest, type ForgetResult } from './authProvider';
@@ -19,19 +21,33 @@ const NOTHING_TO_FORGET: ForgetResult = {
 
 export class IntegrationBearerAuthProvider implements AuthProvider {
   readonly kind = 'integration-bearer' as const;
+  private accessToken?: Promise<string>;
 
   constructor(private readonly profile: Profile, private readonly secrets: SecretStore) {}
 
   async authorize(_request: AuthRequest): Promise<Record<string, string>> {
-    return { authorization: `Bearer ${await requireSecret(this.secrets, this.profile, 'accessToken')}` };
+    return { authorization: `Bearer ${await this.loadToken()}` };
   }
 
-  handleUnauthorized(): Promise<boolean> {
-    return Promise.resolve(false);
+  /** A 401 after the user replaced the token (e.g. in another window): retry once with the new one. */
+  async handleUnauthorized(headers: Record<string, string>): Promise<boolean> {
+    this.accessToken = undefined;
+    const current = await this.loadToken().catch(() => undefined);
+    return current !== undefined && headers.authorization !== `Bearer ${current}`;
   }
 
   forget(): Promise<ForgetResult> {
+    this.accessToken = undefined;
     return Promise.resolve(NOTHING_TO_FORGET);
+  }
+
+  private loadToken(): Promise<string> {
+    const accessToken = (this.accessToken ??= requireSecret(this.secrets, this.profile, 'accessToken'));
+    // A missing secret should be re-read next time (the user may add it meanwhile).
+    accessToken.catch(() => {
+      if (this.accessToken === accessToken) this.accessToken = undefined;
+    });
+    return accessToken;
   }
 }
 

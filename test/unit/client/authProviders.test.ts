@@ -148,12 +148,30 @@ describe('TokenAuthProvider', () => {
 });
 
 describe('integration providers', () => {
-  test('integration bearer sends the access token and never retries a 401', async () => {
-    const secrets = new MapSecretStore();
-    await secrets.store(secretKey('p1', 'accessToken'), 'a'.repeat(32));
+  test('integration bearer reads the token once, and retries a 401 only when the stored token changed', async () => {
+    let reads = 0;
+    const store = new MapSecretStore();
+    const secrets = { ...store, get: (key: string) => { reads++; return store.get(key); }, store: store.store.bind(store), delete: store.delete.bind(store) };
+    await store.store(secretKey('p1', 'accessToken'), 'a'.repeat(32));
     const provider = new IntegrationBearerAuthProvider(profile({ kind: 'integration-bearer' }), secrets);
-    assert.deepEqual(await provider.authorize({ method: 'GET', url: 'http://x' }), { authorization: `Bearer ${'a'.repeat(32)}` });
-    assert.equal(await provider.handleUnauthorized(), false);
+    const sent = await provider.authorize({ method: 'GET', url: 'http://x' });
+    assert.deepEqual(sent, { authorization: `Bearer ${'a'.repeat(32)}` });
+    await provider.authorize({ method: 'GET', url: 'http://x' });
+    assert.equal(reads, 1, 'one keychain read for many requests');
+    // The same token was refused: a retry would be refused too.
+    assert.equal(await provider.handleUnauthorized(sent), false);
+    // The user stored a new token meanwhile: retry once with it.
+    await store.store(secretKey('p1', 'accessToken'), 'b'.repeat(32));
+    assert.equal(await provider.handleUnauthorized(sent), true);
+    assert.deepEqual(await provider.authorize({ method: 'GET', url: 'http://x' }), { authorization: `Bearer ${'b'.repeat(32)}` });
+  });
+
+  test('integration bearer: a missing token is read again next time', async () => {
+    const secrets = new MapSecretStore();
+    const provider = new IntegrationBearerAuthProvider(profile({ kind: 'integration-bearer' }), secrets);
+    await assert.rejects(provider.authorize({ method: 'GET', url: 'http://x' }), (e: unknown) => e instanceof MissingSecretError);
+    await secrets.store(secretKey('p1', 'accessToken'), 'c'.repeat(32));
+    assert.deepEqual(await provider.authorize({ method: 'GET', url: 'http://x' }), { authorization: `Bearer ${'c'.repeat(32)}` });
   });
 
   test('oauth1 signs with the clock, HMAC-SHA256, and keeps the base string for diagnosis', async () => {
