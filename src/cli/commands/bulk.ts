@@ -1,7 +1,8 @@
-// `magento-rest bulk status|retry|list|submit` — bulk UUIDs from scripts and CI jobs.
+// `magento-rest bulk status|retry|list|submit|pending` — bulk UUIDs from scripts and CI jobs.
 // Every subcommand prints one JSON document on stdout (progress goes to stderr) and exits
 // non-zero while failures remain, so `&&` chains stop at a partly failed import.
-// `bulk submit` belongs to Convert (./bulkSubmit.ts) and is dispatched there.
+// `bulk submit` belongs to Convert (./bulkSubmit.ts) and is dispatched there; `bulk pending`
+// (unconfirmed journal batches) lives in ./bulkPending.ts.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ const HELP = `Usage: magento-rest bulk <subcommand> [options]
   bulk retry UUID [--include-non-retriable]  resubmit failed operations as a new, linked bulk
   bulk list [--since DURATION]               bulks started on the store recently (integrations too)
   bulk submit ...                            send items as bulk requests (see bulk submit --help)
+  bulk pending [check|resubmit|dismiss] ...  batches sent without an answer (see bulk pending --help)
 
 status:
   --wait               poll until every operation is terminal (back-off, one request at a time)
@@ -66,6 +68,8 @@ export interface BulkCliDeps {
   scheduler: Scheduler;
   /** Dispatch for `bulk submit` (Convert's command). */
   submit(args: string[], io: CliIo): Promise<number>;
+  /** Dispatch for `bulk pending` (unconfirmed journal batches). */
+  pending(args: string[], io: CliIo): Promise<number>;
 }
 
 export const defaultBulkCliDeps: BulkCliDeps = {
@@ -76,6 +80,7 @@ export const defaultBulkCliDeps: BulkCliDeps = {
   home: (io) => io.env.MAGENTO_REST_HOME ?? join(io.env.HOME ?? homedir(), '.magento-rest'),
   scheduler: realScheduler,
   submit: async (args, io) => (await import('./bulkSubmit.js')).runBulkSubmit(args, io),
+  pending: async (args, io) => (await import('./bulkPending.js')).runBulkPending(args, io),
 };
 
 const BULK_LIFETIME_MS = 60 * 86_400_000;
@@ -358,6 +363,7 @@ export function createBulkCommand(deps: BulkCliDeps = defaultBulkCliDeps): CliCo
         case 'retry': return retryCommand(rest, io, deps);
         case 'list': return listCommand(rest, io, deps);
         case 'submit': return deps.submit(rest, io);
+        case 'pending': return deps.pending(rest, io);
         case undefined:
         case 'help':
         case '--help':
@@ -365,7 +371,7 @@ export function createBulkCommand(deps: BulkCliDeps = defaultBulkCliDeps): CliCo
           io.stdout(HELP);
           return sub === undefined ? 2 : 0;
         default:
-          throw new CliUsageError(`unknown bulk subcommand '${sub}' (status, retry, list, submit)`);
+          throw new CliUsageError(`unknown bulk subcommand '${sub}' (status, retry, list, submit, pending)`);
       }
     },
   };
