@@ -3,7 +3,6 @@
 // time-out). `bulk submit` reports them as unknown and never resends them; this is the CLI's way to
 // find out what happened to them, the counterpart of VS Code's "Review Unconfirmed Bulk Batches".
 // Nothing is resubmitted unless asked for by batch id, and not when the store seems to have it.
-import { promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBulkStatusApi } from '../../core/bulk/bulkStatusApi';
@@ -125,31 +124,14 @@ function nextStep(check: PendingBatchCheck, tracked: boolean): string {
 }
 
 /**
- * Resolves a batch and reads the journal back to be sure. `journal.resolve` appends to the batch's
- * session file; after a crash mid-write that file ends in a torn record without its newline, and
- * the appended record would join that line and be skipped as torn too — the batch would stay
- * pending and invite a second resubmission. So a torn last line is ended first (the reader skips
- * it either way).
+ * Resolves a batch and reads the journal back to be sure: a batch left pending by mistake would
+ * invite a second resubmission.
  */
 async function resolveBatch(journal: SubmissionJournal, batch: JournalBatch, note: string): Promise<void> {
-  await endTornLine(batch.file);
   await journal.resolve(batch.batchId, note);
   const after = (await journal.batches()).find((b) => b.batchId === batch.batchId);
   if (after?.state === 'pending') {
     throw new Error(`the journal still lists batch ${batch.batchId} as pending after resolving it (${basename(batch.file)} could not be appended to cleanly); do not resubmit it again`);
-  }
-}
-
-async function endTornLine(file: string): Promise<void> {
-  const handle = await fsp.open(file, 'a+');
-  try {
-    const { size } = await handle.stat();
-    if (size === 0) return;
-    const last = Buffer.alloc(1);
-    await handle.read(last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) await handle.appendFile('\n');
-  } finally {
-    await handle.close();
   }
 }
 

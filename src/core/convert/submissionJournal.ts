@@ -276,9 +276,16 @@ export class SubmissionJournal {
   async resolve(batchId: string, note: string): Promise<void> {
     for (const file of await this.sessionFiles()) {
       if ((await this.read(file)).has(batchId)) {
-        const handle = await fsp.open(file, 'a', 0o600);
+        const handle = await fsp.open(file, 'a+', 0o600);
         try {
-          await handle.appendFile(JSON.stringify({ t: 'resolved', batchId, at: this.clock.now(), note }) + '\n');
+          // A session cut off mid-write ends in a torn record without its newline: start on a
+          // new line, or this record would join the torn one, be skipped with it, and leave the
+          // batch pending (inviting a second resubmission).
+          const { size } = await handle.stat();
+          const last = Buffer.alloc(1);
+          if (size > 0) await handle.read(last, 0, 1, size - 1);
+          const lead = size > 0 && last[0] !== 0x0a ? '\n' : '';
+          await handle.appendFile(`${lead}${JSON.stringify({ t: 'resolved', batchId, at: this.clock.now(), note })}\n`);
           if (this.durable) await handle.datasync();
         } finally {
           await handle.close();

@@ -43,6 +43,9 @@ describe('submission journal', () => {
     await appendFile(join(folder, file!), `{"t":"accepted","batchId":"${batchId}","at":1,"bulkUu`);
     const pending = await new SubmissionJournal({ folder }).pendingBatches();
     assert.deepEqual(pending.map((b) => b.batchId), [batchId]);
+    // Resolving it after the crash starts a new line: the torn record does not swallow it.
+    await new SubmissionJournal({ folder }).resolve(batchId, 'checked: not queued');
+    assert.deepEqual(await new SubmissionJournal({ folder }).pendingBatches(), []);
   }));
 
   test('after the UUID: accepted, not pending, payloads available for retry by operation id', () => withFolder(async (folder) => {
