@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMagentoClient, type MagentoClient } from '../../../src/core/http/magentoClient';
-import { type KeyValueStore, type SecretStore } from '../../../src/core/ports';
+import { type SecretStore } from '../../../src/core/ports';
 import { parseProfile, secretKey } from '../../../src/core/profiles/profile';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../src/sandbox/sandboxServer';
 
@@ -57,16 +57,7 @@ export async function openBulkSandbox(options: SandboxOptions = {}): Promise<Bul
 }
 
 /** globalState-like store: JSON round trip on every write. */
-export class MemoryKeyValueStore implements KeyValueStore {
-  readonly data = new Map<string, string>();
-  get<T>(key: string): T | undefined {
-    const v = this.data.get(key);
-    return v === undefined ? undefined : (JSON.parse(v) as T);
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, JSON.stringify(value));
-  }
-}
+export { MemoryKeyValueStore } from '../../support/memoryKeyValueStore';
 
 export async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

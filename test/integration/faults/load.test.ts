@@ -9,8 +9,9 @@ import { runInNewContext } from 'node:vm';
 import { BulkPoller } from '../../../src/core/bulk/bulkPoller';
 import { createBulkStatusApi } from '../../../src/core/bulk/bulkStatusApi';
 import { BulkTracker } from '../../../src/core/bulk/bulkTracker';
-import { type KeyValueStore, realScheduler } from '../../../src/core/ports';
+import { realScheduler } from '../../../src/core/ports';
 import { LONG, openFaultStore, reportRun } from './faultHarness';
+import { MemoryKeyValueStore } from '../../support/memoryKeyValueStore';
 
 const STREAMS = 50;
 const DURATION_MS = LONG ? 60_000 : 6_000;
@@ -31,17 +32,6 @@ function handles(): Record<string, number> {
   return counts;
 }
 
-class MemoryStore implements KeyValueStore {
-  private readonly data = new Map<string, string>();
-  get<T>(key: string): T | undefined {
-    const v = this.data.get(key);
-    return v === undefined ? undefined : (JSON.parse(v) as T);
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, JSON.stringify(value));
-  }
-}
-
 describe(`load: ${STREAMS} request streams for ${DURATION_MS / 1000} s with ${BULKS} tracked bulks`, () => {
   test('no failures, bounded heap, nothing left running after dispose', async () => {
     await new Promise((r) => setTimeout(r, 50));
@@ -54,7 +44,7 @@ describe(`load: ${STREAMS} request streams for ${DURATION_MS / 1000} s with ${BU
     for (let i = 0; i < BULKS; i++) {
       uuids.push((await client.send<{ bulk_uuid: string }>({ method: 'POST', path: '/async/bulk/V1/products', body: [{ product: { sku: `LOAD-${i}`, name: `Load ${i}`, attribute_set_id: 4, price: 1, type_id: 'simple' } }] })).body.bulk_uuid);
     }
-    const tracker = new BulkTracker({ store: new MemoryStore(), clock: realScheduler, scheduler: realScheduler, persistDelayMs: 500 });
+    const tracker = new BulkTracker({ store: new MemoryKeyValueStore(), clock: realScheduler, scheduler: realScheduler, persistDelayMs: 500 });
     const api = createBulkStatusApi(client);
     const poller = new BulkPoller({ tracker, scheduler: realScheduler, options: { initialIntervalMs: 200, maxIntervalMs: 1000, maxErrorIntervalMs: 2000 }, fetchStatus: (b, signal) => api.shortStatus(b.uuid, b.storeCode, signal) });
     poller.start();

@@ -8,8 +8,9 @@ import { createBulkStatusApi } from '../../../src/core/bulk/bulkStatusApi';
 import { BulkTracker } from '../../../src/core/bulk/bulkTracker';
 import { MagentoApiError } from '../../../src/core/http/magentoError';
 import { MagentoTransportError } from '../../../src/core/http/transportError';
-import { type KeyValueStore, realScheduler } from '../../../src/core/ports';
+import { realScheduler } from '../../../src/core/ports';
 import { LONG, openFaultStore, reportRun, type FaultStore } from './faultHarness';
+import { MemoryKeyValueStore } from '../../support/memoryKeyValueStore';
 
 const PRODUCT = '/rest/*/V1/products/*';
 let store: FaultStore;
@@ -22,17 +23,6 @@ async function injected(): Promise<number> {
 async function matched(): Promise<number> {
   const faults = await store.control<{ http: { counters: Array<{ matched: number }> } }>('faults');
   return faults.http.counters.reduce((n, c) => n + c.matched, 0);
-}
-
-class MemoryStore implements KeyValueStore {
-  private readonly data = new Map<string, string>();
-  get<T>(key: string): T | undefined {
-    const v = this.data.get(key);
-    return v === undefined ? undefined : (JSON.parse(v) as T);
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, JSON.stringify(value));
-  }
 }
 
 async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -162,7 +152,7 @@ describe('reads and polling under HTTP faults', () => {
       { fault: 'status', status: 503, method: 'GET', path: '/rest/*/V1/bulk/*/status', after: 4, times: 4, retryAfterSeconds: 0 },
       { fault: 'reset-before-headers', method: 'GET', path: '/rest/*/V1/bulk/*/status', after: 8, times: 8 },
     ]);
-    const tracker = new BulkTracker({ store: new MemoryStore(), clock: realScheduler, stuckThresholdMs: 60_000 });
+    const tracker = new BulkTracker({ store: new MemoryKeyValueStore(), clock: realScheduler, stuckThresholdMs: 60_000 });
     const api = createBulkStatusApi(client);
     const poller = new BulkPoller({ tracker, scheduler: realScheduler, options: { initialIntervalMs: 20, maxIntervalMs: 60, maxErrorIntervalMs: 60, jitterRatio: 0 }, fetchStatus: (b, signal) => api.shortStatus(b.uuid, b.storeCode, signal) });
     const staleSeen: string[] = [];
