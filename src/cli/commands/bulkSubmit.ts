@@ -150,7 +150,7 @@ function report(summary: SubmitSummary, items: number) {
       items: [o.firstItemIndex, o.firstItemIndex + o.itemCount - 1],
       ...(o.bulkUuid ? { bulk_uuid: o.bulkUuid } : {}),
       ...(o.error ? { error: o.error.message } : {}),
-      ...(o.rejected.length > 0 ? { rejected_items: o.rejected.map((r) => ({ item: r.itemIndex, message: r.message })) } : {}),
+      ...(o.rejected.length > 0 ? { rejected_items: o.rejected.map((r) => ({ item: r.itemIndex, message: r.message, ...(r.errorCode !== undefined ? { error_code: r.errorCode } : {}) })) } : {}),
     })),
   };
 }
@@ -277,7 +277,7 @@ function openTracking(deps: BulkSubmitDeps, io: CliIo, connection: StoreConnecti
       try {
         // Without a scheduler the tracker writes each change at once (one write in flight, coalesced).
         tracker ??= new BulkTracker({ store: new JsonFileStore(join(deps.home(io), 'bulks.json')), clock: realScheduler });
-        tracker.track({ uuid: o.bulkUuid, profileId: connection.profileId, storeCode: connection.storeCode, description: total > 1 ? `${label} — batch ${o.index + 1} of ${total}` : label, operationCount: o.itemCount });
+        tracker.track({ uuid: o.bulkUuid, profileId: connection.profileId, storeCode: connection.storeCode, description: total > 1 ? `${label} — batch ${o.index + 1} of ${total}` : label, operationCount: o.itemCount - o.rejected.length });
       } catch (error) {
         warn(error);
       }

@@ -144,6 +144,7 @@ export function formatCount(n: number): string {
 
 /** "37/50 done · 3 failed", "0/50 done · 50 open", "50/50 done". */
 export function summarize(counts: BulkCounts): string {
+  if (counts.total === 0) return 'no operations';
   const parts = [`${formatCount(counts.complete)}/${formatCount(counts.total)} done`];
   const failed = counts.failedRetriable + counts.failedNotRetriable;
   if (failed > 0) parts.push(`${formatCount(failed)} failed`);
@@ -173,11 +174,15 @@ export function computeBulkState(bulk: TrackedBulk, now: number, stuckThresholdM
     unknown: percent(counts.unknown, counts.total),
     missing: percent(counts.missing, counts.total),
   };
+  // The store has the bulk and says it holds nothing: every item was rejected when it was
+  // submitted (contract §6.3), so nothing will ever run. Magento itself calls it "not started".
+  const empty = !bulk.notFound && bulk.operations !== undefined && bulk.operations.length === 0 && bulk.operationCount === 0;
   // Operations that were never stored (missing) or carry an unknown code may still change;
   // treat them as not terminal so the bulk keeps being polled.
-  const terminal = bulk.operations !== undefined && counts.total > 0 && counts.open + counts.unknown + counts.missing === 0;
+  const terminal = empty || (bulk.operations !== undefined && counts.total > 0 && counts.open + counts.unknown + counts.missing === 0);
   let verdict: BulkVerdict;
-  if (bulk.notFound || bulk.operations === undefined || counts.total === 0) verdict = 'unknown';
+  if (empty) verdict = 'finished';
+  else if (bulk.notFound || bulk.operations === undefined || counts.total === 0) verdict = 'unknown';
   else if (terminal) verdict = failed > 0 ? 'finished-with-failures' : 'finished';
   else if (isStuck(bulk, counts, now, stuckThresholdMs)) verdict = 'stuck';
   else verdict = 'running';

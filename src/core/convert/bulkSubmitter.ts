@@ -34,6 +34,8 @@ export interface RejectedItem {
   /** Index in its batch (Magento's request_items[].id). */
   operationId: number;
   message: string;
+  /** Magento's `error_code` for the item, when it sent one. */
+  errorCode?: number | string;
 }
 
 /**
@@ -230,7 +232,7 @@ export async function submitBatches(batches: readonly PreparedBatch[], options: 
     const rejected: RejectedItem[] = [];
     for (const item of requestItems) {
       if (item.status !== 'accepted') {
-        rejected.push({ itemIndex: batch.firstItemIndex + item.id, operationId: item.id, message: item.error_message ?? `status ${item.status}` });
+        rejected.push({ itemIndex: batch.firstItemIndex + item.id, operationId: item.id, message: item.error_message ?? `status ${item.status}`, ...(item.error_code !== undefined ? { errorCode: item.error_code } : {}) });
       }
     }
     const outcome: BatchOutcome = { ...withId, status: rejected.length > 0 || accepted.errors === true ? 'partially-accepted' : 'accepted', bulkUuid: accepted.bulk_uuid, requestItems, rejected };

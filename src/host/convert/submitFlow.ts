@@ -80,7 +80,8 @@ export async function submitConversion(deps: SubmitFlowDeps, store: ConvertStore
                 profileId: store.profile.id,
                 storeCode,
                 description: `${label}${batches.length > 1 ? ` — batch ${outcome.index + 1} of ${batches.length}` : ''}`,
-                operationCount: outcome.itemCount,
+                // Rejected items never became operations (contract §6.3).
+                operationCount: outcome.itemCount - outcome.rejected.length,
                 reveal,
               }).catch((error: unknown) => deps.logger.warn(`could not track bulk ${outcome.bulkUuid}: ${String(error)}`));
             },
@@ -127,8 +128,10 @@ function reportText(summary: SubmitSummary, message: string, label: string): str
     else if (o.status === 'unknown') lines.push(`- batch ${o.index + 1} (${range}): UNKNOWN — ${o.error?.message ?? ''} (Magento: Review Unconfirmed Bulk Batches)`);
     else if (o.status === 'failed') lines.push(`- batch ${o.index + 1} (${range}): FAILED — ${o.error?.message ?? ''}`);
     else {
-      lines.push(`- batch ${o.index + 1} (${range}): accepted as ${o.bulkUuid}, ${o.rejected.length} item(s) rejected:`);
-      for (const r of o.rejected) lines.push(`  - item ${r.itemIndex + 1} (operation ${r.operationId}): ${r.message}`);
+      lines.push(o.rejected.length === o.itemCount
+        ? `- batch ${o.index + 1} (${range}): every item REJECTED; the store's bulk ${o.bulkUuid} holds no operations:`
+        : `- batch ${o.index + 1} (${range}): accepted as ${o.bulkUuid}, ${o.rejected.length} of ${o.itemCount} item(s) REJECTED:`);
+      for (const r of o.rejected) lines.push(`  - item ${r.itemIndex + 1} (operation ${r.operationId}): ${r.message}${r.errorCode !== undefined && r.errorCode !== 0 ? ` (code ${r.errorCode})` : ''}`);
     }
   }
   return lines.join('\n') + '\n';

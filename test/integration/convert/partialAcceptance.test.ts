@@ -17,6 +17,10 @@ import { type RouteCatalog } from '../../../src/core/convert/routeCatalog';
 import { convertRequest } from '../../../src/core/convert/asyncConversion';
 import { prepareBatches, submitBatches } from '../../../src/core/convert/bulkSubmitter';
 import { SubmissionJournal } from '../../../src/core/convert/submissionJournal';
+import { BulkTracker } from '../../../src/core/bulk/bulkTracker';
+import { MemoryKeyValueStore } from '../../support/memoryKeyValueStore';
+import { createBulkStatusApi } from '../../../src/core/bulk/bulkStatusApi';
+import { computeBulkState } from '../../../src/core/bulk/bulkState';
 import { rejectedItemsInJournal, resubmitRejected } from '../../../src/core/convert/rejectedItems';
 import { buildCliBundle, runCliProcess, type CliBundle } from '../../support/cliProcess';
 
@@ -176,6 +180,13 @@ describe('partial acceptance (errors: true) against the sandbox', () => {
     const empty = await shortStatus(summary.outcomes[0]!.bulkUuid!);
     assert.equal(empty.operation_count, 0);
     assert.deepEqual(empty.operations_list, []);
+    // Tracked like any submitted bulk, it finishes on its first status instead of being polled forever.
+    const tracker = new BulkTracker({ store: new MemoryKeyValueStore(), clock: { now: () => Date.now() } });
+    const uuid = summary.outcomes[0]!.bulkUuid!;
+    tracker.track({ uuid, profileId: 'sb', storeCode: 'default', description: 'all rejected', operationCount: 0 });
+    tracker.applyStatus(uuid, await createBulkStatusApi(client).shortStatus(uuid));
+    const state = computeBulkState(tracker.get(uuid)!, Date.now());
+    assert.deepEqual([state.verdict, state.terminal, state.summary], ['finished', true, 'no operations']);
     assert.deepEqual(await storedSkus(summary.bulkUuids), skus.slice(10, 20));
     assert.deepEqual((await journal.batches()).map((b) => b.requestItems?.filter((i) => i.status === 'rejected').length), [10, 0]);
   });
@@ -235,7 +246,7 @@ describe('partial acceptance (errors: true) against the sandbox', () => {
     const conversion = convertRequest(catalog, { method: 'PUT', path: `/V1/products/${encodeURIComponent(sku)}`, body: { product: { price: 13 } } }, 'async');
     const summary = await submitBatches(prepareBatches(conversion.requests), { transport: client });
     assert.equal(summary.outcomes[0]!.status, 'partially-accepted');
-    assert.deepEqual(summary.outcomes[0]!.rejected, [{ itemIndex: 0, operationId: 0, message: 'Could not create the operation' }]);
+    assert.deepEqual(summary.outcomes[0]!.rejected, [{ itemIndex: 0, operationId: 0, message: 'Could not create the operation', errorCode: 3 }]);
   });
 
   describe('the CLI', () => {
@@ -262,7 +273,7 @@ describe('partial acceptance (errors: true) against the sandbox', () => {
       assert.equal(out.accepted, 23);
       assert.equal(out.rejected, 2);
       assert.deepEqual(out.batches.map((b) => [b.batch, b.status, b.items]), [[1, 'partially-accepted', [0, 9]], [2, 'accepted', [10, 19]], [3, 'partially-accepted', [20, 24]]]);
-      assert.deepEqual(out.batches.map((b) => b.rejected_items), [[{ item: 2, message: 'Could not create the operation' }], undefined, [{ item: 21, message: DEFAULT_REJECTION }]]);
+      assert.deepEqual(out.batches.map((b) => b.rejected_items), [[{ item: 2, message: 'Could not create the operation', error_code: 0 }], undefined, [{ item: 21, message: DEFAULT_REJECTION, error_code: 0 }]]);
       const stored = await storedSkus(out.bulk_uuids);
       assert.deepEqual([...stored].sort(), skus.slice(70, 95).filter((s) => s !== skus[72] && s !== skus[91]).sort());
     });

@@ -48,6 +48,16 @@ describe('bulk state from operation counts', () => {
     assert.equal(computeBulkState(bulk({ operations: ops(4), notFound: true }), T0).verdict, 'unknown');
   });
 
+  test('a bulk the store holds with no operations (every item rejected at submit) is finished, not polled forever', () => {
+    const empty = computeBulkState(bulk({ operations: [], operationCount: 0 }), T0 + 3_600_000);
+    assert.equal(empty.verdict, 'finished');
+    assert.equal(empty.terminal, true);
+    assert.equal(empty.summary, 'no operations');
+    // No operations reported but no count either: the store may just not have answered fully.
+    assert.equal(computeBulkState(bulk({ operations: [] }), T0).terminal, false);
+    assert.equal(computeBulkState(bulk({ operations: [], operationCount: 0, notFound: true }), T0).verdict, 'unknown');
+  });
+
   test('stuck when every operation stays open past the threshold', () => {
     const b = bulk({ operations: ops(4, 4, 4), submittedAt: T0 });
     assert.equal(computeBulkState(b, T0 + 119_000).verdict, 'running');

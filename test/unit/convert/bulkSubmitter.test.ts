@@ -89,7 +89,7 @@ describe('bulk submitter', () => {
     }));
     const summary = await submitBatches(batches(2), { transport: store, concurrency: 1 });
     assert.equal(summary.outcomes[1]?.status, 'partially-accepted');
-    assert.deepEqual(summary.outcomes[1]?.rejected, [{ itemIndex: 4, operationId: 1, message: 'Cannot encode' }]);
+    assert.deepEqual(summary.outcomes[1]?.rejected, [{ itemIndex: 4, operationId: 1, message: 'Cannot encode', errorCode: 0 }]);
     assert.equal(summary.rejectedOperations, 2);
     assert.equal(summary.acceptedOperations, 4);
   });
