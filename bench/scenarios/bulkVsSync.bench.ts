@@ -7,7 +7,8 @@
 //  2. latency `none`: the submit path (prepareBatches + submitBatches through the Magento client,
 //     with the fsync'd journal) versus raw undici posting the same pre-serialised batches with the
 //     same concurrency. Target: ≤ 1.25×, as the median of per-round ratios (see hotPath).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -167,8 +168,10 @@ async function rawUndici(handle: StoreInfo, token: string, batches: readonly Pre
  * The sandbox in its own process for the hot-path comparison: like a real store it does not share
  * the client's event loop, and the CPU figures below are the client side's alone.
  */
-async function sandboxProcess(): Promise<{ handle: StoreInfo; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--latency', 'none', '--consumers', 'off', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function sandboxProcess(storeCpu?: number): Promise<{ handle: StoreInfo; stop: () => Promise<void> }> {
+  const args = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--latency', 'none', '--consumers', 'off', '--json'];
+  const command = storeCpu === undefined ? args : ['taskset', '-c', String(storeCpu), ...args];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolveLine, reject) => {
     let buffer = '';
     child.stdout.setEncoding('utf8');
@@ -188,8 +191,22 @@ async function sandboxProcess(): Promise<{ handle: StoreInfo; stop: () => Promis
   return { handle, stop };
 }
 
+/**
+ * A real store does not share the client's CPU. Where the machine has two cores and `taskset`,
+ * the store process gets one and this process (every thread: libuv's pool does the fsyncs) the
+ * other, so the comparison is not decided by the two competing for the same core.
+ */
+function pinToSeparateCores(): { storeCpu?: number; restore(): void } {
+  const noPin = { restore: () => undefined };
+  if (os.availableParallelism() < 2 || process.platform !== 'linux' || process.env.BENCH_NO_PIN) return noPin;
+  const taskset = (cpus: string): boolean => spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' }).status === 0;
+  if (!taskset('0')) return noPin;
+  return { storeCpu: 1, restore: () => void taskset(`0-${os.availableParallelism() - 1}`) };
+}
+
 async function hotPath(): Promise<BenchResult> {
-  const { handle, stop } = await sandboxProcess();
+  const pinning = pinToSeparateCores();
+  const { handle, stop } = await sandboxProcess(pinning.storeCpu);
   const client = integrationClient(handle);
   const dispatcher = new Agent({ connections: 4 });
   const folder = await mkdtemp(join(tmpdir(), 'bench-journal-'));
@@ -285,6 +302,7 @@ async function hotPath(): Promise<BenchResult> {
         clientCpuSubmitMs: Number(median(cpu.submit).toFixed(1)),
         clientCpuRawMs: Number(median(cpu.raw).toFixed(1)),
         rounds: ROUNDS,
+        cpusPinned: pinning.storeCpu !== undefined ? "store cpu 1 + client cpu 0" : "no",
         submitRoundsMs: submitTimes.map((t) => t.toFixed(0)).join('/'),
         rawRoundsMs: rawTimes.map((t) => t.toFixed(0)).join('/'),
         note: `median of ${ROUNDS} paired rounds (submit and raw back to back, order alternating) after ${WARM_UP_ROUNDS} warm-up rounds; submit path = serialise + fsync'd write-ahead journal + Magento client + session close; raw = undici.request with the same bodies and the same accept-encoding as the client (decoded + parsed), 2 in flight; both with the integration token as Bearer; ratioVsUncompressedRaw = against raw without accept-encoding, where the store skips compressing for raw only`,
@@ -296,6 +314,7 @@ async function hotPath(): Promise<BenchResult> {
     await client.close();
     await dispatcher.close();
     await stop();
+    pinning.restore();
     await rm(folder, { recursive: true, force: true });
   }
 }
