@@ -31,6 +31,7 @@ const HELP = `Usage: magento-rest bulk <subcommand> [options]
   bulk list [--since DURATION]               bulks started on the store recently (integrations too)
   bulk submit ...                            send items as bulk requests (see bulk submit --help)
   bulk pending [check|resubmit|dismiss] ...  batches sent without an answer (see bulk pending --help)
+  bulk rejected [resubmit] ...               items Magento rejected at submit time (see bulk rejected --help)
 
 status:
   --wait               poll until every operation is terminal (back-off, one request at a time)
@@ -70,6 +71,8 @@ export interface BulkCliDeps {
   submit(args: string[], io: CliIo): Promise<number>;
   /** Dispatch for `bulk pending` (unconfirmed journal batches). */
   pending(args: string[], io: CliIo): Promise<number>;
+  /** Dispatch for `bulk rejected` (items rejected at submit time, from the journal). */
+  rejected(args: string[], io: CliIo): Promise<number>;
 }
 
 export const defaultBulkCliDeps: BulkCliDeps = {
@@ -81,6 +84,7 @@ export const defaultBulkCliDeps: BulkCliDeps = {
   scheduler: realScheduler,
   submit: async (args, io) => (await import('./bulkSubmit.js')).runBulkSubmit(args, io),
   pending: async (args, io) => (await import('./bulkPending.js')).runBulkPending(args, io),
+  rejected: async (args, io) => (await import('./bulkRejected.js')).runBulkRejected(args, io),
 };
 
 const BULK_LIFETIME_MS = 60 * 86_400_000;
@@ -364,6 +368,7 @@ export function createBulkCommand(deps: BulkCliDeps = defaultBulkCliDeps): CliCo
         case 'list': return listCommand(rest, io, deps);
         case 'submit': return deps.submit(rest, io);
         case 'pending': return deps.pending(rest, io);
+        case 'rejected': return deps.rejected(rest, io);
         case undefined:
         case 'help':
         case '--help':
@@ -371,7 +376,7 @@ export function createBulkCommand(deps: BulkCliDeps = defaultBulkCliDeps): CliCo
           io.stdout(HELP);
           return sub === undefined ? 2 : 0;
         default:
-          throw new CliUsageError(`unknown bulk subcommand '${sub}' (status, retry, list, submit, pending)`);
+          throw new CliUsageError(`unknown bulk subcommand '${sub}' (status, retry, list, submit, pending, rejected)`);
       }
     },
   };

@@ -14,6 +14,7 @@ import { type HttpMethod } from '../../core/http/types';
 import { realScheduler } from '../../core/ports';
 import { CliUsageError, type CliIo } from '../cliTypes';
 import { JsonFileStore } from '../jsonFileStore';
+import { journalStoreMismatch } from '../journalStoreMatch';
 import { PROFILE_HELP, PROFILE_OPTIONS, reportStoreError, type ProfileArgValues } from '../profileFromArgs';
 import { defaultBulkSubmitDeps, type StoreConnection } from './bulkSubmit';
 
@@ -43,9 +44,6 @@ The journal is ~/.magento-rest/journal and tracked bulks ~/.magento-rest/bulks.j
 MAGENTO_REST_HOME overrides ~/.magento-rest.
 
 ${PROFILE_HELP}`;
-
-/** The profile id profileFromArgs gives a store described by --base-url / MAGENTO_BASE_URL. */
-const COMMAND_LINE_PROFILE_ID = 'cli';
 
 export interface BulkPendingDeps {
   connect(values: ProfileArgValues, io: CliIo): Promise<StoreConnection>;
@@ -100,13 +98,7 @@ async function pendingBatch(journal: SubmissionJournal, batchId: string): Promis
 
 /** Why the connection cannot speak for the batch, or undefined when it can. */
 function storeMismatch(batch: JournalBatch, connection: StoreConnection): string | undefined {
-  if (batch.profileId === connection.profileId && batch.storeCode === connection.storeCode) return undefined;
-  const sentWith = batch.profileId === COMMAND_LINE_PROFILE_ID
-    ? `--base-url / MAGENTO_BASE_URL without --profile, store "${batch.storeCode}"`
-    : `--profile ${batch.profileId}, store "${batch.storeCode}"`;
-  const given = connection.profileId === COMMAND_LINE_PROFILE_ID ? `the --base-url store (profile id "cli")` : `profile "${connection.profileId}"`;
-  return `batch ${batch.batchId} was sent with profile id "${batch.profileId}" to store "${batch.storeCode}", but this run uses ${given}, store "${connection.storeCode}". `
-    + `Checking another store would find other bulks (or none); run it with ${sentWith}.`;
+  return journalStoreMismatch(`batch ${batch.batchId}`, batch, connection, 'Checking another store would find other bulks (or none)');
 }
 
 /** What a verdict means and what to do next, for people reading the JSON. */

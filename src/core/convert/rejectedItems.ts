@@ -31,6 +31,18 @@ export interface RejectedJournalItem {
 
 export class RejectedItemsError extends Error {}
 
+/**
+ * The SKU a rejected payload names, for people choosing what to resubmit: `sku` of the bySku
+ * routes' items, else `product.sku` (`POST /V1/products`). Undefined for other entities.
+ */
+export function rejectedItemSku(payload: unknown): string | undefined {
+  if (!payload || typeof payload !== 'object') return undefined;
+  const { sku, product } = payload as { sku?: unknown; product?: unknown };
+  if (typeof sku === 'string') return sku;
+  const nested = product && typeof product === 'object' ? (product as { sku?: unknown }).sku : undefined;
+  return typeof nested === 'string' ? nested : undefined;
+}
+
 const METHODS = new Set<string>(['POST', 'PUT', 'DELETE', 'PATCH']);
 
 function routeKey(b: Pick<JournalBatch, 'profileId' | 'storeCode' | 'method' | 'path'>): string {

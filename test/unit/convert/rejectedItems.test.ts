@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { SubmissionJournal, type RequestItemStatus } from '../../../src/core/convert/submissionJournal';
-import { rejectedItemsInJournal, resubmitRejected, RejectedItemsError } from '../../../src/core/convert/rejectedItems';
+import { rejectedItemSku, rejectedItemsInJournal, resubmitRejected, RejectedItemsError } from '../../../src/core/convert/rejectedItems';
 import { type MagentoTransport } from '../../../src/core/http/types';
 
 let root: string;
@@ -85,5 +85,14 @@ describe('rejected items in the journal', () => {
     await assert.rejects(resubmitRejected({ journal, transport: noTransport, items: [one!, { ...one!, profileId: 'other' }] }), /2 profiles/);
     await assert.rejects(resubmitRejected({ journal, transport: noTransport, items: [one!, one!] }), /selected twice/);
     assert.equal((await journal.batches()).length, 1, 'nothing was journalled');
+  });
+
+  test('rejectedItemSku: the bySku item\'s sku, else product.sku, else nothing', () => {
+    assert.equal(rejectedItemSku({ sku: 'A-1', product: { sku: 'B-2' } }), 'A-1');
+    assert.equal(rejectedItemSku(item('C-3')), 'C-3');
+    assert.equal(rejectedItemSku({ customer: { email: 'x@example.com' } }), undefined);
+    assert.equal(rejectedItemSku({ sku: 7 }), undefined);
+    assert.equal(rejectedItemSku(null), undefined);
+    assert.equal(rejectedItemSku('A-1'), undefined);
   });
 });
