@@ -6,10 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSandbox, type SandboxHandle } from '../../../src/sandbox/sandboxServer';
-import { createMagentoClient, type MagentoClient } from '../../../src/core/http/magentoClient';
-import { parseProfile, secretKey } from '../../../src/core/profiles/profile';
-import { MagentoSchema } from '../../../src/core/schema/swaggerSchema';
-import { schemaRouteCatalog } from '../../../src/core/convert/schemaRouteCatalog';
+import { type MagentoClient } from '../../../src/core/http/magentoClient';
 import { type RouteCatalog } from '../../../src/core/convert/routeCatalog';
 import { convertRequest } from '../../../src/core/convert/asyncConversion';
 import { prepareBatches, submitBatches } from '../../../src/core/convert/bulkSubmitter';
@@ -17,6 +14,7 @@ import { SubmissionJournal } from '../../../src/core/convert/submissionJournal';
 import { runBulkSubmit, type BulkSubmitDeps } from '../../../src/cli/commands/bulkSubmit';
 import { createConvertCommand } from '../../../src/cli/commands/convert';
 import { type CliIo } from '../../../src/cli/cliTypes';
+import { sandboxAdminClient, sandboxCatalogAndSkus } from '../../support/sandboxAdminClient';
 
 let sandbox: SandboxHandle;
 let client: MagentoClient;
@@ -66,13 +64,8 @@ function cliIo(): CliIo & { out: string; err: string } {
 describe('convert + submit against the sandbox', () => {
   before(async () => {
     sandbox = await startSandbox({ port: 0, latency: 'none' });
-    const profile = parseProfile({ id: 'sb', label: 'Sandbox', baseUrl: sandbox.baseUrl, storeCode: 'default', auth: { kind: 'admin', username: sandbox.credentials.admin.username } });
-    const secrets = new Map([[secretKey('sb', 'password'), sandbox.credentials.admin.password]]);
-    client = createMagentoClient({ profile, secrets: { get: async (k) => secrets.get(k), store: async () => undefined, delete: async () => undefined } });
-    const schema = await client.send({ method: 'GET', path: '/schema', query: 'services=all' });
-    catalog = schemaRouteCatalog(MagentoSchema.parse(schema.body));
-    const list = await client.send<{ items: Array<{ sku: string }> }>({ method: 'GET', path: '/V1/products', query: 'searchCriteria[pageSize]=300' });
-    skus = list.body.items.map((p) => p.sku);
+    client = sandboxAdminClient(sandbox);
+    ({ catalog, skus } = await sandboxCatalogAndSkus(client));
     home = await mkdtemp(join(tmpdir(), 'convert-it-'));
   });
   after(async () => {

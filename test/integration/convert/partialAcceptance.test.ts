@@ -9,10 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSandbox, type SandboxHandle } from '../../../src/sandbox/sandboxServer';
-import { createMagentoClient, type MagentoClient } from '../../../src/core/http/magentoClient';
-import { parseProfile, secretKey } from '../../../src/core/profiles/profile';
-import { MagentoSchema } from '../../../src/core/schema/swaggerSchema';
-import { schemaRouteCatalog } from '../../../src/core/convert/schemaRouteCatalog';
+import { type MagentoClient } from '../../../src/core/http/magentoClient';
 import { type RouteCatalog } from '../../../src/core/convert/routeCatalog';
 import { convertRequest } from '../../../src/core/convert/asyncConversion';
 import { prepareBatches, submitBatches } from '../../../src/core/convert/bulkSubmitter';
@@ -23,6 +20,7 @@ import { createBulkStatusApi } from '../../../src/core/bulk/bulkStatusApi';
 import { computeBulkState } from '../../../src/core/bulk/bulkState';
 import { rejectedItemsInJournal, resubmitRejected } from '../../../src/core/convert/rejectedItems';
 import { buildCliBundle, runCliProcess, type CliBundle } from '../../support/cliProcess';
+import { sandboxAdminClient, sandboxCatalogAndSkus } from '../../support/sandboxAdminClient';
 
 const TOPIC = 'async.magento.catalog.api.productrepositoryinterface.save.put';
 const DEFAULT_REJECTION = `Specified topic "${TOPIC}" is not declared.`;
@@ -75,13 +73,8 @@ function priceItems(from: number, to: number, price = 10): Array<{ product: { sk
 describe('partial acceptance (errors: true) against the sandbox', () => {
   before(async () => {
     sandbox = await startSandbox({ port: 0, latency: 'none' });
-    const profile = parseProfile({ id: 'sb', label: 'Sandbox', baseUrl: sandbox.baseUrl, storeCode: 'default', auth: { kind: 'admin', username: sandbox.credentials.admin.username } });
-    const secrets = new Map([[secretKey('sb', 'password'), sandbox.credentials.admin.password]]);
-    client = createMagentoClient({ profile, secrets: { get: async (k) => secrets.get(k), store: async () => undefined, delete: async () => undefined } });
-    const schema = await client.send({ method: 'GET', path: '/schema', query: 'services=all' });
-    catalog = schemaRouteCatalog(MagentoSchema.parse(schema.body));
-    const list = await client.send<{ items: Array<{ sku: string }> }>({ method: 'GET', path: '/V1/products', query: 'searchCriteria[pageSize]=300' });
-    skus = list.body.items.map((p) => p.sku);
+    client = sandboxAdminClient(sandbox);
+    ({ catalog, skus } = await sandboxCatalogAndSkus(client));
     assert.ok(skus.length >= 250, `the seed has ${skus.length} products`);
     home = await mkdtemp(join(tmpdir(), 'partial-it-'));
   });
