@@ -9,7 +9,7 @@
 // The flip side: an item the user sent again by other means also counts as resubmitted, and a
 // payload edited before resubmission is not recognised — both err on the side of not resending.
 import { type HttpMethod, type MagentoTransport } from '../http/types';
-import { submitBatches, type PreparedBatch, type SubmitSummary } from './bulkSubmitter';
+import { submitBatches, type PreparedBatch, type SubmitOptions, type SubmitSummary } from './bulkSubmitter';
 import { type JournalBatch, type SubmissionJournal } from './submissionJournal';
 
 export interface RejectedJournalItem {
@@ -107,7 +107,7 @@ export async function rejectedItemsInJournal(journal: SubmissionJournal, options
   return found.filter((entry) => stillOpen.has(entry) && (!wanted || wanted.has(entry.bulkUuid)));
 }
 
-export interface ResubmitRejectedOptions {
+export interface ResubmitRejectedOptions extends Pick<SubmitOptions, 'onProgress' | 'onAccepted' | 'onFailed'> {
   journal: SubmissionJournal;
   transport: MagentoTransport;
   /** From rejectedItemsInJournal (possibly a selection of them), all of one profile. */
@@ -172,6 +172,9 @@ export async function resubmitRejected(options: ResubmitRejectedOptions): Promis
       profileId: [...profiles][0] as string,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onAccepted ? { onAccepted: options.onAccepted } : {}),
+      ...(options.onFailed ? { onFailed: options.onFailed } : {}),
     });
     return { summary, items: ordered };
   } finally {

@@ -11,6 +11,7 @@ import { ServiceConvertProfiles } from './convertProfiles';
 import { type ProfileService } from '../profiles/profileService';
 import { CONVERT_COMMANDS, HTTP_FILE_SELECTOR, HttpRequestCodeLensProvider, type RequestLensArgs } from './httpCodeLens';
 import { announcePendingBatches, answerPendingBatchRequest, reviewPendingBatches } from './journalRecovery';
+import { resubmitRejectedItems } from './rejectedItemsCommand';
 
 /** Same folder as the Bulk tree's journal reader (src/host/bulk/bulkFeature.ts). */
 export function journalFolder(context: vscode.ExtensionContext): string {
@@ -41,6 +42,7 @@ export function registerConvertFeature(host: HostContext, profileService: Profil
   host.registerCommand(CONVERT_COMMANDS.bulkSubmitFromFile, (uri?: vscode.Uri) => bulkSubmitFromFile(deps, uri));
   host.registerCommand(CONVERT_COMMANDS.selectionToBulk, () => selectionToBulk(deps));
   host.registerCommand(CONVERT_COMMANDS.showPendingBatches, (arg?: unknown) => (arg === undefined ? reviewPendingBatches(deps) : answerPendingBatchRequest(deps, arg)));
+  host.registerCommand(CONVERT_COMMANDS.resubmitRejected, (arg?: unknown) => resubmitRejectedItems(deps, arg));
 
   // Not awaited: activation must not wait on disk, and a journal problem must not break it.
   void announcePendingBatches(deps, () => reviewPendingBatches(deps)).catch((error: unknown) => logger.warn(`journal recovery check failed: ${String(error)}`));

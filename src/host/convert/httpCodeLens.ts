@@ -24,6 +24,7 @@ export const CONVERT_COMMANDS = {
   bulkSubmitFromFile: 'magentoWorkbench.convert.bulkSubmitFromFile',
   selectionToBulk: 'magentoWorkbench.convert.selectionToBulk',
   showPendingBatches: 'magentoWorkbench.convert.showPendingBatches',
+  resubmitRejected: 'magentoWorkbench.convert.resubmitRejected',
 } as const;
 
 const WRITE = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);

@@ -11,6 +11,7 @@ import { type Logger } from '../../core/ports';
 import { trackBulkViaCommand } from '../bulk/bulkTrackingService';
 import { type ConvertPreviewProvider } from './convertPreview';
 import { type ConvertStore } from './convertProfiles';
+import { CONVERT_COMMANDS } from './httpCodeLens';
 
 export interface SubmitFlowDeps {
   journal: SubmissionJournal;
@@ -38,19 +39,23 @@ export async function confirmLint(issues: readonly LintIssue[], logger: Logger):
   return choice === 'Submit Anyway';
 }
 
+/** On a production profile, one modal naming the store and the operation count; true to send. */
+export async function confirmProductionSubmit(store: ConvertStore, operations: number, storeCode: string, method: string, path: string, requests: number): Promise<boolean> {
+  if (!store.profile.production) return true;
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Submit {0} operation{1} to store "{2}" of the PRODUCTION profile "{3}"?', operations.toLocaleString('en-US'), operations === 1 ? '' : 's', storeCode, store.profile.label),
+    { modal: true, detail: vscode.l10n.t('{0} {1} — {2} request{3} to {4}', method, path, requests, requests === 1 ? '' : 's', store.profile.baseUrl) },
+    'Submit',
+  );
+  return choice === 'Submit';
+}
+
 export async function submitConversion(deps: SubmitFlowDeps, store: ConvertStore, conversion: ConversionResult, label: string): Promise<SubmitSummary | undefined> {
   if (!(await confirmLint(conversion.issues, deps.logger))) return undefined;
   const operations = conversion.items.length;
   const requests = conversion.requests.length;
   const storeCode = conversion.requests[0]?.storeCode ?? store.profile.storeCode;
-  if (store.profile.production) {
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Submit {0} operation{1} to store "{2}" of the PRODUCTION profile "{3}"?', operations.toLocaleString('en-US'), operations === 1 ? '' : 's', storeCode, store.profile.label),
-      { modal: true, detail: vscode.l10n.t('{0} {1} — {2} request{3} to {4}', conversion.route.method, conversion.requests[0]?.path ?? '', requests, requests === 1 ? '' : 's', store.profile.baseUrl) },
-      'Submit',
-    );
-    if (choice !== 'Submit') return undefined;
-  }
+  if (!(await confirmProductionSubmit(store, operations, storeCode, conversion.route.method, conversion.requests[0]?.path ?? '', requests))) return undefined;
 
   const batches = prepareBatches(conversion.requests);
   const session = await deps.journal.startSession();
@@ -113,9 +118,14 @@ export async function reportSummary(deps: Pick<SubmitFlowDeps, 'preview' | 'logg
     void vscode.window.showInformationMessage(message);
     return;
   }
+  // Items rejected at submit time never became operations; only a resubmission from the journal
+  // reaches them (./rejectedItemsCommand.ts), limited to the bulks of this submission.
+  const rejectedIn = [...new Set(summary.outcomes.filter((o) => o.rejected.length > 0 && o.bulkUuid !== undefined).map((o) => o.bulkUuid!))];
+  const actions = ['Show Report', ...(summary.rejectedOperations > 0 && rejectedIn.length > 0 ? ['Resubmit Rejected…'] : [])];
   // Not awaited by the submission: its result is already final; the report opens on request.
-  void vscode.window.showWarningMessage(message, 'Show Report').then(async (choice) => {
+  void vscode.window.showWarningMessage(message, ...actions).then(async (choice) => {
     if (choice === 'Show Report') await deps.preview.show('bulk-submission-report.md', reportText(summary, message, label));
+    else if (choice === 'Resubmit Rejected…') await vscode.commands.executeCommand(CONVERT_COMMANDS.resubmitRejected, { bulkUuids: rejectedIn });
   });
 }
 

@@ -87,6 +87,27 @@ describe('rejected items in the journal', () => {
     assert.equal((await journal.batches()).length, 1, 'nothing was journalled');
   });
 
+  test('resubmitRejected hands each batch to onProgress and onAccepted as it is answered', async () => {
+    const journal = await journalWith([{ items: [item('A'), item('B'), item('C')], answer: [rejected(0), accepted(1), rejected(2)] }]);
+    const items = await rejectedItemsInJournal(journal);
+    const sent: unknown[] = [];
+    const transport: MagentoTransport = {
+      send: async <T>(request: { body?: unknown }) => {
+        sent.push(request.body);
+        const body = { bulk_uuid: `new-${sent.length}`, request_items: [{ id: 0, data_hash: 'h'.repeat(64), status: 'accepted' }], errors: false };
+        return { status: 202, headers: {}, body: body as T, text: JSON.stringify(body), timings: { headersMs: 0, totalMs: 0 }, bytes: { wire: 0, decoded: 0 }, url: 'http://127.0.0.1/' };
+      },
+    };
+    const acceptedUuids: string[] = [];
+    const progress: number[] = [];
+    const { summary } = await resubmitRejected({ journal, transport, items, batchSize: 1, concurrency: 1, onAccepted: (o) => acceptedUuids.push(o.bulkUuid!), onProgress: (p) => progress.push(p.done) });
+    assert.equal(sent.length, 2, 'one request per item at batch size 1');
+    assert.deepEqual(acceptedUuids, ['new-1', 'new-2']);
+    assert.deepEqual(summary.bulkUuids, acceptedUuids);
+    assert.ok(progress.includes(2), `progress reached 2 of 2: ${progress.join(',')}`);
+    assert.deepEqual(await rejectedItemsInJournal(journal), [], 'the journal records the resubmission');
+  });
+
   test('rejectedItemSku: the bySku item\'s sku, else product.sku, else nothing', () => {
     assert.equal(rejectedItemSku({ sku: 'A-1', product: { sku: 'B-2' } }), 'A-1');
     assert.equal(rejectedItemSku(item('C-3')), 'C-3');
