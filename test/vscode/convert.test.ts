@@ -7,6 +7,9 @@ import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandboxServe
 import { type BulkSnapshot } from '../../src/host/bulk/bulkFeature';
 import { type ConversionPreview } from '../../src/host/convert/convertCommands';
 import { type SubmitSummary } from '../../src/core/convert/bulkSubmitter';
+import { rejectedItemsInJournal } from '../../src/core/convert/rejectedItems';
+import { SubmissionJournal } from '../../src/core/convert/submissionJournal';
+import { type WorkbenchExports } from '../../src/host/extension';
 import { getWorkbenchExtension } from './support/extension';
 import { recordMetric } from './support/results';
 
@@ -30,9 +33,10 @@ suite('convert: .http CodeLens', () => {
   let profileId: string | undefined;
   let folder: string;
   let sku: string;
+  let exports: WorkbenchExports;
 
   suiteSetup(async () => {
-    await getWorkbenchExtension().activate();
+    exports = (await getWorkbenchExtension().activate()) as WorkbenchExports;
     sandbox = await startSandbox({ port: 0, latency: 'none', consumers: false });
     profileId = await vscode.commands.executeCommand<string | undefined>('magentoWorkbench.profile.add', {
       label: 'Convert sandbox',
@@ -117,5 +121,81 @@ suite('convert: .http CodeLens', () => {
     assert.equal(snapshot?.inTree, true, `bulk ${uuid} is not in the tree`);
     assert.equal(snapshot?.summary, '0/1 done · 1 open');
     recordMetric('convert_submit_to_tree_ms', Date.now() - started, 'ms');
+  });
+
+  test('an item the store rejects at submit time: the report offers "Resubmit Rejected…", which sends it once and tracks the new bulk', async () => {
+    const control = async (route: string, body?: unknown): Promise<unknown> => {
+      const response = await fetch(`${sandbox.baseUrl}/__sandbox/${route}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await response.text();
+      assert.equal(response.status, 200, text);
+      return JSON.parse(text) as unknown;
+    };
+    const held = async (wanted: string): Promise<{ count: number; bulks: string[] }> => {
+      const record = (await control('operations')) as { bulks: Array<{ uuid: string; operations: Array<{ skus: string[] }> }> };
+      const bulks = record.bulks.filter((b) => b.operations.some((o) => o.skus.includes(wanted))).map((b) => b.uuid);
+      return { count: record.bulks.flatMap((b) => b.operations).filter((o) => o.skus.includes(wanted)).length, bulks };
+    };
+    const run = Date.now().toString(36);
+    const good = `VSC-OK-${run}`;
+    const bad = `VSC-BAD-${run}`;
+    const product = (s: string, price: number) => ({ product: { sku: s, name: `Rejected ${s}`, attribute_set_id: 4, price, type_id: 'simple' } });
+    await control('faults', { operations: { rejectOnSubmit: [{ skuPattern: 'VSC-BAD-*', message: 'Could not create the operation', errorCode: 7 }] } });
+    const file = join(folder, 'rejected.http');
+    writeFileSync(file, [
+      `@host = ${sandbox.baseUrl}`,
+      '',
+      '### Create two products, one the store rejects',
+      'POST {{host}}/rest/default/V1/products',
+      'Content-Type: application/json',
+      '',
+      JSON.stringify([product(good, 10), product(bad, 11)]),
+      '',
+    ].join('\n'));
+    const uri = vscode.Uri.file(file);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    let firstBulks: string[] = [];
+    try {
+      const summary = (await runLens(uri, 'Submit as bulk')) as SubmitSummary | undefined;
+      assert.ok(summary, 'the submission returned nothing (see the log)');
+      assert.equal(summary.acceptedOperations, 1);
+      assert.equal(summary.rejectedOperations, 1);
+      firstBulks = summary.bulkUuids;
+      assert.deepEqual(await held(bad), { count: 0, bulks: [] }, 'the rejected item never became an operation');
+    } finally {
+      await control('faults', { operations: { rejectOnSubmit: [] } });
+    }
+
+    // The report's warning is the newest notification; its primary action is the resubmission.
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 500));
+    await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+    // The command lists the journal's rejected items in a multi-select QuickPick, all picked:
+    // accept it as shown (accepting while no QuickPick is open does nothing).
+    let now = await held(bad);
+    for (let attempt = 0; attempt < 100 && now.count === 0; attempt++) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((r) => setTimeout(r, 200));
+      now = await held(bad);
+    }
+    assert.equal(now.count, 1, `the rejected item reached the store ${now.count} time(s)`);
+    const [uuid] = now.bulks;
+    assert.ok(uuid && !firstBulks.includes(uuid), 'it went in a new bulk');
+    assert.equal((await held(good)).count, 1, 'the accepted item was not sent again');
+
+    let snapshot: BulkSnapshot | undefined;
+    for (let attempt = 0; attempt < 100 && !snapshot?.inTree; attempt++) {
+      [snapshot] = (await vscode.commands.executeCommand<BulkSnapshot[]>('magentoWorkbench.bulk.refresh', uuid)) ?? [];
+      if (!snapshot?.inTree) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(snapshot?.inTree, true, `the new bulk ${uuid!} is not in the tree`);
+    assert.equal(snapshot?.summary, '0/1 done · 1 open');
+    recordMetric('convert_resubmit_rejected_ms', Date.now() - started, 'ms');
+
+    // The journal knows it was resubmitted: nothing is offered again, and running the command
+    // once more sends nothing.
+    const journal = new SubmissionJournal({ folder: join(exports.globalStorageFolder, 'submission-journal') });
+    assert.deepEqual(await rejectedItemsInJournal(journal, { bulkUuids: [...firstBulks, uuid!] }), []);
+    assert.equal(await vscode.commands.executeCommand('magentoWorkbench.convert.resubmitRejected', { bulkUuids: firstBulks }), undefined);
+    assert.equal((await held(bad)).count, 1, 'held exactly once');
   });
 });

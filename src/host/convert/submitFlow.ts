@@ -121,7 +121,9 @@ export async function reportSummary(deps: Pick<SubmitFlowDeps, 'preview' | 'logg
   // Items rejected at submit time never became operations; only a resubmission from the journal
   // reaches them (./rejectedItemsCommand.ts), limited to the bulks of this submission.
   const rejectedIn = [...new Set(summary.outcomes.filter((o) => o.rejected.length > 0 && o.bulkUuid !== undefined).map((o) => o.bulkUuid!))];
-  const actions = ['Show Report', ...(summary.rejectedOperations > 0 && rejectedIn.length > 0 ? ['Resubmit Rejected…'] : [])];
+  // First when offered: the notification's primary action, the next step for rejected items (each
+  // item's message is in the QuickPick too; the report stays one click away).
+  const actions = [...(summary.rejectedOperations > 0 && rejectedIn.length > 0 ? ['Resubmit Rejected…'] : []), 'Show Report'];
   // Not awaited by the submission: its result is already final; the report opens on request.
   void vscode.window.showWarningMessage(message, ...actions).then(async (choice) => {
     if (choice === 'Show Report') await deps.preview.show('bulk-submission-report.md', reportText(summary, message, label));
