@@ -3,7 +3,8 @@
 // submit` leaves three rejected items, `bulk rejected` lists exactly those, a resubmission while
 // the rule holds gets them rejected again (and still listed), once the rule is lifted a
 // resubmission is accepted and tracked, and the store's own record holds every item exactly once.
-// Items journalled under another profile are refused when named and skipped otherwise.
+// Items journalled under another profile are refused when named and skipped otherwise, and sent
+// with that profile (production: only with --yes).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -205,5 +206,21 @@ describe('magento-rest bulk rejected against the sandbox', () => {
     assert.equal(again.code, 0);
     assert.match(again.stderr, /nothing to resubmit/);
     assert.deepEqual(await store.acceptedBySku('RJT-'), held, 'nothing was sent again');
+  });
+
+  test('with the profile they were sent with: a production profile needs --yes, then the other profile\'s item is resubmitted once', async () => {
+    const profileFile = join(tmp, 'profiles.json');
+    await writeFile(profileFile, JSON.stringify({ profiles: [{ id: 'staging', label: 'Staging (production)', baseUrl: store.baseUrl, storeCode: 'default', production: true, auth: { kind: 'admin', username: store.handle.credentials.admin.username } }] }));
+    const before = (await store.stats()).requests_total;
+    const refused = await run('rejected', 'resubmit', '--bulk', 'staging-bulk-0000', '--profile', 'staging', '--profile-file', profileFile);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /'Staging \(production\)' is a production profile: add --yes to resubmit 1 rejected item/);
+    assert.equal((await store.stats()).requests_total, before, 'nothing was sent');
+
+    const r = await run('rejected', 'resubmit', '--bulk', 'staging-bulk-0000', '--profile', 'staging', '--profile-file', profileFile, '--yes');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(json<ResubmitJson>(r).accepted, 1);
+    assert.deepEqual(await store.acceptedBySku('RJT-STG-'), new Map([['RJT-STG-0', 1]]));
+    assert.deepEqual(await rejectedList(), { code: 0, rejected: [] });
   });
 });
