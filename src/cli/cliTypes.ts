@@ -15,3 +15,12 @@ export interface CliCommand {
 
 /** A mistake in how the command was called: exit code 2. */
 export class CliUsageError extends Error {}
+
+/** Runs an argument parser (node:util parseArgs, say), turning what it throws into a usage error. */
+export function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+}

@@ -51,3 +51,23 @@ export function runCliProcess(cli: string, args: string[], env: Record<string, s
     child.on('close', (code) => resolveRun({ code: code ?? 1, stdout, stderr, ms: Date.now() - started }));
   });
 }
+
+/** The environment of a CLI run logged in as a sandbox store's admin, with its own home folders. */
+export function sandboxAdminCliEnv(store: { baseUrl: string; credentials: { admin: { username: string; password: string } } }, home: string, restHome = join(home, '.magento-rest')): Record<string, string> {
+  return {
+    HOME: home,
+    MAGENTO_REST_HOME: restHome,
+    MAGENTO_BASE_URL: store.baseUrl,
+    MAGENTO_USERNAME: store.credentials.admin.username,
+    MAGENTO_PASSWORD: store.credentials.admin.password,
+  };
+}
+
+/** A run's stdout as JSON, or an error that shows what it printed instead. */
+export function stdoutJson<T>(run: CliRun): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
+  }
+}

@@ -20,7 +20,7 @@ import { formatMagentoMessage } from '../../core/http/magentoError';
 import { type HttpMethod, type MagentoTransport } from '../../core/http/types';
 import { realScheduler, type Scheduler } from '../../core/ports';
 import { MagentoSchema } from '../../core/schema/swaggerSchema';
-import { CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
+import { asUsage, CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
 import { JsonFileStore } from '../jsonFileStore';
 import { createCliClient, PROFILE_HELP, PROFILE_OPTIONS, reportStoreError, type ProfileArgValues } from '../profileFromArgs';
 
@@ -90,15 +90,6 @@ export const defaultBulkCliDeps: BulkCliDeps = {
 const BULK_LIFETIME_MS = 60 * 86_400_000;
 
 const COMMON_OPTIONS = { ...PROFILE_OPTIONS, help: { type: 'boolean', short: 'h' } } as const;
-
-/** Runs parseArgs, turning its errors into usage errors (exit 2). */
-function asUsage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-}
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

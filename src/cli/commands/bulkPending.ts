@@ -12,11 +12,11 @@ import { checkPendingBatch, pendingBatchContext, type PendingBatchCheck } from '
 import { SubmissionJournal, type JournalBatch } from '../../core/convert/submissionJournal';
 import { type HttpMethod } from '../../core/http/types';
 import { realScheduler } from '../../core/ports';
-import { CliUsageError, type CliIo } from '../cliTypes';
+import { asUsage, CliUsageError, type CliIo } from '../cliTypes';
 import { JsonFileStore } from '../jsonFileStore';
 import { journalStoreMismatch } from '../journalStoreMatch';
-import { PROFILE_HELP, PROFILE_OPTIONS, reportStoreError, type ProfileArgValues } from '../profileFromArgs';
-import { defaultBulkSubmitDeps, type StoreConnection } from './bulkSubmit';
+import { PROFILE_HELP, PROFILE_OPTIONS, reportStoreError } from '../profileFromArgs';
+import { defaultBulkSubmitDeps, type JournalCommandDeps, type StoreConnection } from './bulkSubmit';
 
 const HELP = `Usage: magento-rest bulk pending [list|check|resubmit|dismiss] [options]
 
@@ -45,26 +45,11 @@ MAGENTO_REST_HOME overrides ~/.magento-rest.
 
 ${PROFILE_HELP}`;
 
-export interface BulkPendingDeps {
-  connect(values: ProfileArgValues, io: CliIo): Promise<StoreConnection>;
-  /** ~/.magento-rest (MAGENTO_REST_HOME): holds journal/ and bulks.json. */
-  home(io: CliIo): string;
-}
+export type BulkPendingDeps = JournalCommandDeps;
 
-export const defaultBulkPendingDeps: BulkPendingDeps = {
-  connect: (values, io) => defaultBulkSubmitDeps.connect(values, io),
-  home: (io) => defaultBulkSubmitDeps.home(io),
-};
+export const defaultBulkPendingDeps: BulkPendingDeps = defaultBulkSubmitDeps;
 
 const STORE_OPTIONS = { ...PROFILE_OPTIONS, help: { type: 'boolean', short: 'h' } } as const;
-
-function parse<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-}
 
 function batchJson(batch: JournalBatch): Record<string, unknown> {
   return {
@@ -137,7 +122,7 @@ function openTracker(home: string, io: CliIo): BulkTracker {
 }
 
 async function listCommand(args: string[], io: CliIo, journal: SubmissionJournal): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } } }));
+  const { values } = asUsage(() => parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } } }));
   if (values.help) { io.stdout(HELP); return 0; }
   const pending = await journal.pendingBatches();
   print(io, {
@@ -149,7 +134,7 @@ async function listCommand(args: string[], io: CliIo, journal: SubmissionJournal
 }
 
 async function checkCommand(args: string[], io: CliIo, journal: SubmissionJournal, deps: BulkPendingDeps): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, options: { ...STORE_OPTIONS, track: { type: 'boolean' } } }));
+  const { values, positionals } = asUsage(() => parseArgs({ args, allowPositionals: true, options: { ...STORE_OPTIONS, track: { type: 'boolean' } } }));
   if (values.help) { io.stdout(HELP); return 0; }
   // Named batches must all exist and be pending before anything connects.
   const named: JournalBatch[] = [];
@@ -215,7 +200,7 @@ function outcomeJson(outcome: BatchOutcome): Record<string, unknown> {
 }
 
 async function resubmitCommand(args: string[], io: CliIo, journal: SubmissionJournal, deps: BulkPendingDeps): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, options: STORE_OPTIONS }));
+  const { values, positionals } = asUsage(() => parseArgs({ args, allowPositionals: true, options: STORE_OPTIONS }));
   if (values.help) { io.stdout(HELP); return 0; }
   if (positionals.length !== 1) throw new CliUsageError('bulk pending resubmit needs exactly one BATCH_ID (see `magento-rest bulk pending`)');
   const batch = await pendingBatch(journal, positionals[0]!);
@@ -295,7 +280,7 @@ async function resubmitCommand(args: string[], io: CliIo, journal: SubmissionJou
 }
 
 async function dismissCommand(args: string[], io: CliIo, journal: SubmissionJournal): Promise<number> {
-  const { values, positionals } = parse(() => parseArgs({ args, allowPositionals: true, options: { note: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  const { values, positionals } = asUsage(() => parseArgs({ args, allowPositionals: true, options: { note: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
   if (values.help) { io.stdout(HELP); return 0; }
   if (positionals.length !== 1) throw new CliUsageError('bulk pending dismiss needs exactly one BATCH_ID (see `magento-rest bulk pending`)');
   const note = values.note?.trim();

@@ -11,11 +11,11 @@ import { type BatchOutcome } from '../../core/convert/bulkSubmitter';
 import { rejectedItemSku, rejectedItemsInJournal, resubmitRejected, type RejectedJournalItem } from '../../core/convert/rejectedItems';
 import { SubmissionJournal } from '../../core/convert/submissionJournal';
 import { realScheduler } from '../../core/ports';
-import { CliUsageError, type CliIo } from '../cliTypes';
+import { asUsage, CliUsageError, type CliIo } from '../cliTypes';
 import { JsonFileStore } from '../jsonFileStore';
 import { journalStoreMismatch } from '../journalStoreMatch';
-import { PROFILE_HELP, PROFILE_OPTIONS, reportStoreError, type ProfileArgValues } from '../profileFromArgs';
-import { defaultBulkSubmitDeps, type StoreConnection } from './bulkSubmit';
+import { PROFILE_HELP, PROFILE_OPTIONS, reportStoreError } from '../profileFromArgs';
+import { defaultBulkSubmitDeps, type JournalCommandDeps } from './bulkSubmit';
 
 const HELP = `Usage: magento-rest bulk rejected [list|resubmit] [options]
 
@@ -46,26 +46,11 @@ overrides ~/.magento-rest.
 
 ${PROFILE_HELP}`;
 
-export interface BulkRejectedDeps {
-  connect(values: ProfileArgValues, io: CliIo): Promise<StoreConnection>;
-  /** ~/.magento-rest (MAGENTO_REST_HOME): holds journal/ and bulks.json. */
-  home(io: CliIo): string;
-}
+export type BulkRejectedDeps = JournalCommandDeps;
 
-export const defaultBulkRejectedDeps: BulkRejectedDeps = {
-  connect: (values, io) => defaultBulkSubmitDeps.connect(values, io),
-  home: (io) => defaultBulkSubmitDeps.home(io),
-};
+export const defaultBulkRejectedDeps: BulkRejectedDeps = defaultBulkSubmitDeps;
 
 const FILTER_OPTIONS = { bulk: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } as const;
-
-function parse<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-}
 
 function print(io: CliIo, value: unknown): void {
   io.stdout(JSON.stringify(value, null, 2) + '\n');
@@ -117,7 +102,7 @@ function selectItems(listed: readonly RejectedJournalItem[], numbers: readonly n
 }
 
 async function listCommand(args: string[], io: CliIo, journal: SubmissionJournal): Promise<number> {
-  const { values } = parse(() => parseArgs({ args, options: FILTER_OPTIONS }));
+  const { values } = asUsage(() => parseArgs({ args, options: FILTER_OPTIONS }));
   if (values.help) { io.stdout(HELP); return 0; }
   const items = await rejectedItemsInJournal(journal, values.bulk ? { bulkUuids: values.bulk } : {});
   print(io, {
@@ -143,7 +128,7 @@ function outcomeJson(outcome: BatchOutcome, sent: readonly RejectedJournalItem[]
 }
 
 async function resubmitCommand(args: string[], io: CliIo, journal: SubmissionJournal, deps: BulkRejectedDeps): Promise<number> {
-  const { values } = parse(() => parseArgs({
+  const { values } = asUsage(() => parseArgs({
     args,
     options: { ...PROFILE_OPTIONS, ...FILTER_OPTIONS, items: { type: 'string' }, 'batch-size': { type: 'string' } },
   }));

@@ -56,10 +56,14 @@ export interface StoreConnection {
   close(): Promise<void>;
 }
 
-export interface BulkSubmitDeps {
+/** What the commands acting on the submission journal (submit, pending, rejected) need. */
+export interface JournalCommandDeps {
   connect(values: ProfileArgValues, io: CliIo): Promise<StoreConnection>;
   /** ~/.magento-rest (MAGENTO_REST_HOME): holds journal/ and bulks.json. */
   home(io: CliIo): string;
+}
+
+export interface BulkSubmitDeps extends JournalCommandDeps {
   readStdin(): Promise<string>;
   /** Poll interval while waiting (ms). */
   pollMs?: number;

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { redactText } from '../../core/http/redactor';
 import { type HttpMethod } from '../../core/http/types';
 import { CONDITION_TYPES, isKnownConditionType, searchCriteriaToQuery, type SearchCriteria, type SearchFilter } from '../../core/search/searchCriteria';
-import { CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
+import { asUsage, CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
 import { createCliClient, PROFILE_HELP, PROFILE_OPTIONS, reportStoreError } from '../profileFromArgs';
 
 const HELP = `Usage: magento-rest request METHOD PATH [options] [profile options]
@@ -99,28 +99,23 @@ interface SearchPage {
 export function createRequestCommand(): CliCommand {
   return {
     async run(args: string[], io: CliIo): Promise<number> {
-      let parsed;
-      try {
-        parsed = parseArgs({
-          args,
-          allowPositionals: true,
-          options: {
-            ...PROFILE_OPTIONS,
-            filter: { type: 'string', multiple: true },
-            or: { type: 'boolean' },
-            sort: { type: 'string', multiple: true },
-            'page-size': { type: 'string' },
-            page: { type: 'string' },
-            fields: { type: 'string' },
-            'all-pages': { type: 'boolean' },
-            data: { type: 'string' },
-            'show-signature': { type: 'boolean' },
-            help: { type: 'boolean', short: 'h' },
-          },
-        });
-      } catch (error) {
-        throw new CliUsageError((error as Error).message);
-      }
+      const parsed = asUsage(() => parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          ...PROFILE_OPTIONS,
+          filter: { type: 'string', multiple: true },
+          or: { type: 'boolean' },
+          sort: { type: 'string', multiple: true },
+          'page-size': { type: 'string' },
+          page: { type: 'string' },
+          fields: { type: 'string' },
+          'all-pages': { type: 'boolean' },
+          data: { type: 'string' },
+          'show-signature': { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }));
       const { values, positionals } = parsed;
       if (values.help) {
         io.stdout(HELP);

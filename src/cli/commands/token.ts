@@ -2,7 +2,7 @@
 // Fetches or reuses the profile's token (memory → Redis when REDIS_URL is set → the store) and
 // says where it came from and when it expires. The token itself is printed only with --show.
 import { parseArgs } from 'node:util';
-import { CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
+import { asUsage, CliUsageError, type CliCommand, type CliIo } from '../cliTypes';
 import { createCliClient, PROFILE_HELP, PROFILE_OPTIONS, reportStoreError } from '../profileFromArgs';
 
 const HELP = `Usage: magento-rest token [profile options] [--show] [--json] [--forget]
@@ -27,12 +27,7 @@ function formatRemaining(ms: number): string {
 export function createTokenCommand(): CliCommand {
   return {
     async run(args: string[], io: CliIo): Promise<number> {
-      let parsed;
-      try {
-        parsed = parseArgs({ args, options: { ...PROFILE_OPTIONS, show: { type: 'boolean' }, json: { type: 'boolean' }, forget: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-      } catch (error) {
-        throw new CliUsageError((error as Error).message);
-      }
+      const parsed = asUsage(() => parseArgs({ args, options: { ...PROFILE_OPTIONS, show: { type: 'boolean' }, json: { type: 'boolean' }, forget: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
       const { values } = parsed;
       if (values.help) {
         io.stdout(HELP);

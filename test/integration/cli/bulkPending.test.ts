@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BULK_STORE_KEY } from '../../../src/core/bulk/bulkTracker';
 import { SubmissionJournal } from '../../../src/core/convert/submissionJournal';
-import { buildCliBundle, runCliProcess, type CliBundle, type CliRun } from '../../support/cliProcess';
+import { buildCliBundle, runCliProcess, sandboxAdminCliEnv, stdoutJson, type CliBundle, type CliRun } from '../../support/cliProcess';
 import { openFaultStore, productItems, type FaultStore } from '../faults/faultHarness';
 
 const BULK_PATH = '/async/bulk/V1/products/bySku';
@@ -25,30 +25,16 @@ let tmp: string;
 let home: string;
 
 function env(): Record<string, string> {
-  return {
-    HOME: tmp,
-    MAGENTO_REST_HOME: home,
-    MAGENTO_BASE_URL: store.baseUrl,
-    MAGENTO_USERNAME: store.handle.credentials.admin.username,
-    MAGENTO_PASSWORD: store.handle.credentials.admin.password,
-  };
+  return sandboxAdminCliEnv({ baseUrl: store.baseUrl, credentials: store.handle.credentials }, tmp, home);
 }
 
 function run(...args: string[]): Promise<CliRun> {
   return runCliProcess(cli.path, ['bulk', ...args], env(), tmp);
 }
 
-function json<T>(r: CliRun): T {
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
-}
-
 async function pendingList(): Promise<{ code: number; pending: PendingJson[] }> {
   const r = await run('pending');
-  return { code: r.code, pending: json<{ pending: PendingJson[] }>(r).pending };
+  return { code: r.code, pending: stdoutJson<{ pending: PendingJson[] }>(r).pending };
 }
 
 async function operations(): Promise<OperationsRecord> {
@@ -92,7 +78,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
   test('no journal folder yet: an empty list, exit 0', async () => {
     const r = await run('pending', 'list');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(json<{ pending: unknown[] }>(r).pending, []);
+    assert.deepEqual(stdoutJson<{ pending: unknown[] }>(r).pending, []);
   });
 
   let resetBatch: PendingJson;
@@ -106,7 +92,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
     const submit = await run('submit', '--method', 'PUT', '--path', '/V1/products/{sku}', '--items', file, '--batch-size', '2', '--concurrency', '1');
     await store.clearHttpFaults();
     assert.equal(submit.code, 1, submit.stderr);
-    assert.equal(json<{ unknown_batches: number }>(submit).unknown_batches, 1);
+    assert.equal(stdoutJson<{ unknown_batches: number }>(submit).unknown_batches, 1);
     // A stranger's bulk of the same size in the same minutes (different items): not a candidate.
     await store.adminClient().send({ method: 'PUT', path: BULK_PATH, body: productItems('OTHER-', 2) });
 
@@ -130,7 +116,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
     assert.equal(own.length, 1);
     const r = await run('pending', 'check', resetBatch.batch_id, '--track');
     assert.equal(r.code, 0, r.stderr);
-    const checked = json<CheckJson>(r).checked;
+    const checked = stdoutJson<CheckJson>(r).checked;
     assert.equal(checked.length, 1);
     assert.equal(checked[0]!.verdict, 'probably-accepted');
     assert.deepEqual(checked[0]!.candidates, own, 'neither the other batches\' bulks nor the stranger\'s');
@@ -142,7 +128,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
     assert.match(entry.description, /recovered from journal batch/);
     assert.deepEqual(await pendingList(), { code: 0, pending: [] });
     const status = await run('status', own[0]!);
-    assert.equal(json<{ bulk_uuid: string }>(status).bulk_uuid, own[0], status.stderr);
+    assert.equal(stdoutJson<{ bulk_uuid: string }>(status).bulk_uuid, own[0], status.stderr);
   });
 
   test('a batch journalled but never sent: not found, resubmitted once, then nothing pending', async () => {
@@ -154,7 +140,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
 
     const check = await run('pending', 'check', batchId);
     assert.equal(check.code, 1, 'still pending after a plain check');
-    const checked = json<CheckJson>(check).checked[0]!;
+    const checked = stdoutJson<CheckJson>(check).checked[0]!;
     assert.equal(checked.verdict, 'not-found');
     assert.deepEqual(checked.candidates, []);
     assert.match(checked.next, /resubmit/);
@@ -163,7 +149,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
     const before = (await operations()).total;
     const r = await run('pending', 'resubmit', batchId);
     assert.equal(r.code, 0, r.stderr);
-    const out = json<{ resubmission: { status: string; bulk_uuid: string }; resolved: boolean }>(r);
+    const out = stdoutJson<{ resubmission: { status: string; bulk_uuid: string }; resolved: boolean }>(r);
     assert.equal(out.resubmission.status, 'accepted');
     assert.equal(out.resolved, true);
     assert.deepEqual(await bulkHolding(['PNX-00000', 'PNX-00001']), [out.resubmission.bulk_uuid]);
@@ -187,7 +173,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
     const lost = await run('pending', 'resubmit', batchId);
     await store.clearHttpFaults();
     assert.equal(lost.code, 1, lost.stderr);
-    const out = json<{ resubmission: { status: string; journal_batch_id: string }; resolved: boolean; next: string }>(lost);
+    const out = stdoutJson<{ resubmission: { status: string; journal_batch_id: string }; resolved: boolean; next: string }>(lost);
     assert.equal(out.resubmission.status, 'unknown');
     assert.equal(out.resolved, true);
     const successor = out.resubmission.journal_batch_id;
@@ -198,7 +184,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
     assert.equal((await heldBySku('PNW-')).size, 0);
 
     const check = await run('pending', 'check', successor);
-    assert.equal(json<CheckJson>(check).checked[0]!.verdict, 'not-found', check.stderr);
+    assert.equal(stdoutJson<CheckJson>(check).checked[0]!.verdict, 'not-found', check.stderr);
     const r = await run('pending', 'resubmit', successor);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(Object.fromEntries(await heldBySku('PNW-')), { 'PNW-00000': 1, 'PNW-00001': 1, 'PNW-00002': 1 });
@@ -216,7 +202,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /probably queued it already as bulk [0-9a-f-]{36}/);
     assert.match(r.stderr, /apply it twice/);
-    const out = json<{ verdict: string; resubmitted: boolean; candidates: string[] }>(r);
+    const out = stdoutJson<{ verdict: string; resubmitted: boolean; candidates: string[] }>(r);
     assert.equal(out.verdict, 'probably-accepted');
     assert.equal(out.resubmitted, false);
     assert.deepEqual(out.candidates, await bulkHolding(['PNY-00000', 'PNY-00001']));
@@ -228,7 +214,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
     assert.match(noNote.stderr, /--note/);
     const dismissed = await run('pending', 'dismiss', batchId, '--note', 'checked by hand in the admin');
     assert.equal(dismissed.code, 0, dismissed.stderr);
-    assert.equal(json<{ dismissed: boolean }>(dismissed).dismissed, true);
+    assert.equal(stdoutJson<{ dismissed: boolean }>(dismissed).dismissed, true);
     assert.deepEqual(await pendingList(), { code: 0, pending: [] });
   });
 
@@ -247,7 +233,7 @@ describe('magento-rest bulk pending against the sandbox', () => {
     assert.match(named.stderr, /sent with profile id "staging".*this run uses the --base-url store.*run it with --profile staging/);
     const all = await run('pending', 'check');
     assert.equal(all.code, 0, all.stderr);
-    const out = json<CheckJson>(all);
+    const out = stdoutJson<CheckJson>(all);
     assert.deepEqual(out.checked, []);
     assert.deepEqual(out.skipped?.map((s) => s.batch_id), [batchId]);
     const resubmit = await run('pending', 'resubmit', batchId);

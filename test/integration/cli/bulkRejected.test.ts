@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BULK_STORE_KEY } from '../../../src/core/bulk/bulkTracker';
 import { SubmissionJournal } from '../../../src/core/convert/submissionJournal';
-import { buildCliBundle, runCliProcess, type CliBundle, type CliRun } from '../../support/cliProcess';
+import { buildCliBundle, runCliProcess, sandboxAdminCliEnv, stdoutJson, type CliBundle, type CliRun } from '../../support/cliProcess';
 import { openFaultStore, type FaultStore } from '../faults/faultHarness';
 
 const BULK_PATH = '/async/bulk/V1/products/bySku';
@@ -38,30 +38,16 @@ const SKUS = ['RJT-OK-0', 'RJT-BAD-1', 'RJT-OK-2', 'RJT-OK-3', 'RJT-BAD-4', 'RJT
 const ITEMS = SKUS.map((sku, i) => ({ product: { sku, price: 10 + i } }));
 
 function env(): Record<string, string> {
-  return {
-    HOME: tmp,
-    MAGENTO_REST_HOME: home,
-    MAGENTO_BASE_URL: store.baseUrl,
-    MAGENTO_USERNAME: store.handle.credentials.admin.username,
-    MAGENTO_PASSWORD: store.handle.credentials.admin.password,
-  };
+  return sandboxAdminCliEnv({ baseUrl: store.baseUrl, credentials: store.handle.credentials }, tmp, home);
 }
 
 function run(...args: string[]): Promise<CliRun> {
   return runCliProcess(cli.path, ['bulk', ...args], env(), tmp);
 }
 
-function json<T>(r: CliRun): T {
-  try {
-    return JSON.parse(r.stdout) as T;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
-}
-
 async function rejectedList(...args: string[]): Promise<{ code: number; rejected: RejectedJson[] }> {
   const r = await run('rejected', ...args);
-  return { code: r.code, rejected: json<{ rejected: RejectedJson[] }>(r).rejected };
+  return { code: r.code, rejected: stdoutJson<{ rejected: RejectedJson[] }>(r).rejected };
 }
 
 async function setRejectRule(pattern: string | undefined): Promise<void> {
@@ -92,7 +78,7 @@ describe('magento-rest bulk rejected against the sandbox', () => {
     await writeFile(file, JSON.stringify(ITEMS));
     const submit = await run('submit', '--method', 'PUT', '--path', '/V1/products/{sku}', '--items', file, '--batch-size', '3', '--concurrency', '1');
     assert.equal(submit.code, 1, `rejections make submit exit 1: ${submit.stderr}`);
-    const submitted = json<{ rejected: number; bulk_uuids: string[] }>(submit);
+    const submitted = stdoutJson<{ rejected: number; bulk_uuids: string[] }>(submit);
     assert.equal(submitted.rejected, 3);
     firstBulks = submitted.bulk_uuids;
     assert.equal(firstBulks.length, 3);
@@ -132,7 +118,7 @@ describe('magento-rest bulk rejected against the sandbox', () => {
   test('while the rule holds, resubmit gets them rejected again (exit 1) and they are still listed', async () => {
     const r = await run('rejected', 'resubmit');
     assert.equal(r.code, 1, r.stderr);
-    const out = json<ResubmitJson>(r);
+    const out = stdoutJson<ResubmitJson>(r);
     assert.equal(out.resubmitted, 3);
     assert.equal(out.accepted, 0);
     assert.equal(out.rejected_again, 3);
@@ -167,7 +153,7 @@ describe('magento-rest bulk rejected against the sandbox', () => {
     // Unnamed with the rule still in place: the staging item is skipped, ours are rejected again.
     const all = await run('rejected', 'resubmit');
     assert.equal(all.code, 1);
-    const out = json<ResubmitJson>(all);
+    const out = stdoutJson<ResubmitJson>(all);
     assert.deepEqual(out.skipped?.map((s) => [s.item, s.bulk_uuid]), [[40, 'staging-bulk-0000']]);
     assert.equal(out.resubmitted, 3);
     assert.ok(((await store.stats()).requests_total) > before);
@@ -181,7 +167,7 @@ describe('magento-rest bulk rejected against the sandbox', () => {
     assert.equal(latest.length, 1, 'the last resubmission holds all three rejections');
     const r = await run('rejected', 'resubmit', '--bulk', latest[0]!);
     assert.equal(r.code, 0, r.stderr);
-    const out = json<ResubmitJson>(r);
+    const out = stdoutJson<ResubmitJson>(r);
     assert.equal(out.accepted, 3);
     assert.equal(out.rejected_again, 0);
     assert.equal(out.skipped, undefined, 'the staging item is outside --bulk');
@@ -219,7 +205,7 @@ describe('magento-rest bulk rejected against the sandbox', () => {
 
     const r = await run('rejected', 'resubmit', '--bulk', 'staging-bulk-0000', '--profile', 'staging', '--profile-file', profileFile, '--yes');
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(json<ResubmitJson>(r).accepted, 1);
+    assert.equal(stdoutJson<ResubmitJson>(r).accepted, 1);
     assert.deepEqual(await store.acceptedBySku('RJT-STG-'), new Map([['RJT-STG-0', 1]]));
     assert.deepEqual(await rejectedList(), { code: 0, rejected: [] });
   });

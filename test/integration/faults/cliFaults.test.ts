@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BatchOutcome, summarize } from '../../../src/core/convert/bulkSubmitter';
 import { SubmissionJournal } from '../../../src/core/convert/submissionJournal';
-import { buildCliBundle, runCliProcess, type CliBundle } from '../../support/cliProcess';
+import { buildCliBundle, type CliBundle, runCliProcess, sandboxAdminCliEnv } from '../../support/cliProcess';
 import { BATCH_SIZE, checkLedger, OPERATIONS, openFaultStore, productItems, reportRun, type FaultStore } from './faultHarness';
 
 interface CliReport {
@@ -25,13 +25,7 @@ let cli: CliBundle;
 let home: string;
 
 function env(): Record<string, string> {
-  return {
-    HOME: home,
-    MAGENTO_REST_HOME: join(home, '.magento-rest'),
-    MAGENTO_BASE_URL: store.baseUrl,
-    MAGENTO_USERNAME: store.handle.credentials.admin.username,
-    MAGENTO_PASSWORD: store.handle.credentials.admin.password,
-  };
+  return sandboxAdminCliEnv({ baseUrl: store.baseUrl, credentials: store.handle.credentials }, home);
 }
 
 describe('CLI under HTTP faults', () => {
