@@ -15,6 +15,8 @@ const MAX_BYTES = 2 * 1024 * 1024;
 /** Paths allowed inside the .vsix (under its `extension/` folder). */
 const ALLOWED = [
   /^package\.json$/,
+  // The English text of package.json's %key% placeholders, and its translations.
+  /^package\.nls(\.[a-z]{2,3}(-[a-z0-9]+)*)?\.json$/i,
   /^(readme|changelog|license)(\.md|\.txt)?$/i,
   /^dist\/extension\.js$/,
   /^dist\/cli\.js$/,
@@ -55,7 +57,8 @@ export function checkVsix(vsixPath) {
     const inner = name.startsWith('extension/') ? name.slice('extension/'.length) : undefined;
     if (inner === undefined || !ALLOWED.some((re) => re.test(inner))) problems.push(`unexpected file in the .vsix: ${name}`);
   }
-  for (const required of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js']) {
+  // Without package.nls.json VS Code shows the raw %key% placeholders as command titles.
+  for (const required of ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js', 'extension/dist/cli.js']) {
     if (!entries.some((e) => e.name === required)) problems.push(`missing from the .vsix: ${required}`);
   }
   return { size, entries, problems };
@@ -74,7 +77,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const { size, entries, problems } = checkVsix(VSIX_PATH);
   for (const e of entries) console.log(`  ${String(e.bytes).padStart(9)}  ${e.name}`);
-  console.log(`vsix: ${(size / 1024).toFixed(1)} KB, ${entries.length} files (budget 2048 KB, allowlist: package.json, README/CHANGELOG/LICENSE, dist/extension.js, dist/cli.js, dist/webview/**, media/**)`);
+  console.log(`vsix: ${(size / 1024).toFixed(1)} KB, ${entries.length} files (budget 2048 KB, allowlist: package.json, package.nls*.json, README/CHANGELOG/LICENSE, dist/extension.js, dist/cli.js, dist/webview/**, media/**)`);
   if (problems.length > 0) {
     for (const p of problems) console.error(`✘ ${p}`);
     process.exit(1);

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import packageJson from '../../package.json';
+import { readResolvedManifest } from '../support/manifest';
 import { openWorkbench, type Workbench } from './harness';
 
 const BULK_VIEW_ID = 'magentoWorkbench.bulkOperations';
 const REQUEST_BUILDER_COMMAND_ID = 'magentoWorkbench.requestBuilder.open';
+
+/** The manifest's titles as the workbench shows them: `%key%` placeholders resolved through package.nls.json. */
+const packageJson = readResolvedManifest<{
+  contributes: { commands: { command: string; title: string; category?: string }[]; viewsWelcome: { view: string; contents: string }[] };
+}>();
 
 /** "Category: Title" as the command palette shows it, read from the manifest. */
 function paletteTitle(commandId: string): string {

@@ -1,12 +1,12 @@
 // The parts of package.json a newcomer meets first: command titles and categories (the palette
 // and screen readers read them), the walkthrough (its media exist, its command links name real
-// commands), the icon and the l10n bundle the manifest points at.
-import { describe, test } from 'node:test';
+// commands), the icon, the l10n bundle the manifest points at, and package.nls.json, which holds
+// the English text of every user-visible manifest string so that a translation can reach it.
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-
-const ROOT = resolve(__dirname, '..', '..', '..');
+import { join } from 'node:path';
+import { REPO_ROOT as ROOT, placeholderKey, readNlsStrings, readRawManifest, readResolvedManifest } from '../../support/manifest';
 
 interface Manifest {
   icon?: string;
@@ -17,10 +17,16 @@ interface Manifest {
   };
 }
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
-const commandIds = new Set(manifest.contributes.commands.map((c) => c.command));
-
 describe('package.json for a newcomer', () => {
+  // Resolved inside the suite so that a missing package.nls.json key fails these tests (and the
+  // dedicated test below names every missing key) instead of aborting the whole file at import.
+  let manifest: Manifest;
+  let commandIds: Set<string>;
+  before(() => {
+    manifest = readResolvedManifest<Manifest>();
+    commandIds = new Set(manifest.contributes.commands.map((c) => c.command));
+  });
+
   test('every command has the Magento category and a title of a few words', () => {
     for (const c of manifest.contributes.commands) {
       assert.equal(c.category, 'Magento', `${c.command} has no "Magento" category`);
@@ -70,5 +76,83 @@ describe('package.json for a newcomer', () => {
     }
     assert.ok(found > 50, `only ${found} l10n.t calls found`);
     assert.deepEqual(missing, []);
+  });
+});
+
+/** Properties VS Code shows to the user (palette, views, walkthrough, settings UI, screen readers). */
+const USER_VISIBLE_PROPERTIES = new Set([
+  'displayName',
+  'title',
+  'shortTitle',
+  'category',
+  'name',
+  'contextualTitle',
+  'contents',
+  'label',
+  'altText',
+  'description',
+  'markdownDescription',
+  'deprecationMessage',
+  'markdownDeprecationMessage',
+  'enumDescriptions',
+  'markdownEnumDescriptions',
+  'enumItemLabels',
+]);
+
+interface StringLeaf {
+  path: string;
+  value: string;
+  /** The nearest property name above the string (for an array item, the array's). */
+  property: string;
+}
+
+function stringLeaves(value: unknown, path: string, property: string, out: StringLeaf[] = []): StringLeaf[] {
+  if (typeof value === 'string') out.push({ path, value, property });
+  else if (Array.isArray(value)) value.forEach((item, i) => stringLeaves(item, `${path}[${i}]`, property, out));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) stringLeaves(v, path ? `${path}.${k}` : k, k, out);
+  }
+  return out;
+}
+
+describe('package.json strings are translatable through package.nls.json', () => {
+  const raw = readRawManifest() as { displayName: string; description: string; contributes: unknown };
+  const nls = readNlsStrings();
+  const leaves = stringLeaves(raw, '', '');
+  const used = new Set(leaves.map((l) => placeholderKey(l.value)).filter((k): k is string => k !== undefined));
+
+  test('every %key% in package.json has its English text in package.nls.json', () => {
+    const missing = [...used].filter((key) => !Object.hasOwn(nls, key)).sort();
+    assert.deepEqual(missing, [], 'add these keys to package.nls.json');
+    assert.ok(used.size > 50, `only ${used.size} placeholders in package.json`);
+  });
+
+  test('every package.nls.json entry is used by a %key% in package.json, and holds non-empty text', () => {
+    const unused = Object.keys(nls).filter((key) => !used.has(key)).sort();
+    assert.deepEqual(unused, [], 'remove these keys from package.nls.json (or use them in package.json)');
+    for (const [key, text] of Object.entries(nls)) {
+      assert.ok(typeof text === 'string' && text.trim() !== '', `package.nls.json "${key}" is empty`);
+      assert.equal(placeholderKey(text), undefined, `package.nls.json "${key}" is itself a placeholder`);
+    }
+  });
+
+  test('every user-visible string under contributes, and displayName/description, is a %key% (no raw English)', () => {
+    const visible = [
+      { path: 'displayName', value: raw.displayName, property: 'displayName' },
+      { path: 'description', value: raw.description, property: 'description' },
+      ...stringLeaves(raw.contributes, 'contributes', 'contributes').filter((l) => USER_VISIBLE_PROPERTIES.has(l.property)),
+    ];
+    assert.ok(visible.length > 50, `only ${visible.length} user-visible strings found`);
+    const raws = visible.filter((l) => placeholderKey(l.value) === undefined).map((l) => `${l.path}: ${JSON.stringify(l.value)}`);
+    assert.deepEqual(raws, [], 'put the text in package.nls.json under a key named after what it is, and use "%key%" here');
+  });
+
+  test('the catch-all above would catch a command added with a raw title', () => {
+    const withNewCommand = structuredClone(raw.contributes) as { commands: object[] };
+    withNewCommand.commands.push({ command: 'magentoWorkbench.example.new', title: 'A Raw Title', category: '%command.category%' });
+    const caught = stringLeaves(withNewCommand, 'contributes', 'contributes')
+      .filter((l) => USER_VISIBLE_PROPERTIES.has(l.property) && placeholderKey(l.value) === undefined)
+      .map((l) => l.path);
+    assert.deepEqual(caught, [`contributes.commands[${withNewCommand.commands.length - 1}].title`]);
   });
 });
