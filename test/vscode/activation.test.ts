@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { recordMetric } from './support/results';
@@ -56,6 +58,26 @@ suite('activation', () => {
       'package.json contributes.commands and the commands the extension registers must match',
     );
     recordMetric('commands_contributed', contributed.length, 'commands');
+  });
+
+  test('VS Code resolves the %key% titles through the package.nls.json next to the loaded package.json', () => {
+    const extension = getWorkbenchExtension();
+    // The files of the copy under test (in --vsix mode, the installed one: this also proves the
+    // .vsix carries package.nls.json).
+    const onDisk = (name: string) => JSON.parse(readFileSync(join(extension.extensionPath, name), 'utf8')) as unknown;
+    const raw = onDisk('package.json') as { displayName: string; contributes: { commands: { command: string; title: string }[] } };
+    const nls = onDisk('package.nls.json') as Record<string, string>;
+    const english = (value: string) => {
+      const key = /^%([\w.-]+)%$/.exec(value)?.[1];
+      assert.ok(key, `package.json has a raw string where a %key% belongs: ${value}`);
+      assert.ok(Object.hasOwn(nls, key), `package.nls.json has no "${key}"`);
+      return nls[key];
+    };
+    const loaded = loadedManifest(extension) as { displayName?: string; contributes?: { commands?: { command: string; title: string }[] } };
+    const loadedTitles = new Map((loaded.contributes?.commands ?? []).map((c) => [c.command, c.title]));
+    const expected = new Map(raw.contributes.commands.map((c) => [c.command, english(c.title)]));
+    assert.deepEqual(loadedTitles, expected, 'the command titles VS Code loaded are not the English texts of package.nls.json');
+    assert.equal(loaded.displayName, english(raw.displayName));
   });
 
   test('the Magento view container and the Bulk Operations view can be shown', async () => {
