@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parsePhpQuery } from '../core/search/phpQuery';
 import { GUEST, type Caller } from './auth/caller';
-import { AuthService } from './auth/authService';
+import { AuthService, type TokenFormat } from './auth/authService';
 import type { OAuthRequestParts } from './auth/oauth1';
 import { SandboxClock } from './clock';
 import { ControlRouter } from './control/controlRouter';
@@ -26,6 +26,8 @@ import { createSchemaProcessor } from './schema/schemaProcessor';
 
 export interface SandboxSettings {
   latency: 'none' | 'realistic';
+  /** Admin/customer token shape: JWT (2.4.4+ default) or the 32-char opaque pre-2.4.4 one. */
+  tokenFormat: TokenFormat;
   consumers: boolean;
   twoFactor: boolean;
   seed: number;
@@ -47,6 +49,7 @@ export interface SandboxSettings {
 
 export const DEFAULT_SETTINGS: SandboxSettings = {
   latency: 'none',
+  tokenFormat: 'jwt',
   consumers: true,
   twoFactor: false,
   seed: 1,

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { SandboxApp, headerValue, type SandboxSettings } from './app';
+import type { TokenFormat } from './auth/authService';
 import { chooseEncoding, compress, COMPRESSION_THRESHOLD_BYTES, phpJsonEncode, renderBody } from './http/render';
 import { sandboxPlugins } from './plugins';
 import { silentLogger, type Logger } from '../core/ports';
@@ -26,6 +27,8 @@ export interface SandboxOptions {
   inputLimits?: boolean;
   adminTokenLifetimeMinutes?: number;
   customerTokenLifetimeMinutes?: number;
+  /** Admin/customer tokens as JWTs (default, Magento 2.4.4+) or 32-char opaque strings (before 2.4.4). */
+  tokenFormat?: TokenFormat;
   /** Where the sandbox reports its own failures (a bug answered with a 500); silent by default. */
   logger?: Logger;
   /** Serve HTTPS with this PEM key and certificate (e.g. self-signed, for TLS verification tests). */
@@ -67,6 +70,7 @@ function settingsFrom(options: SandboxOptions): Partial<SandboxSettings> {
   if (options.inputLimits !== undefined) s.inputLimits = options.inputLimits;
   if (options.adminTokenLifetimeMinutes !== undefined) s.adminTokenLifetimeMinutes = options.adminTokenLifetimeMinutes;
   if (options.customerTokenLifetimeMinutes !== undefined) s.customerTokenLifetimeMinutes = options.customerTokenLifetimeMinutes;
+  if (options.tokenFormat !== undefined) s.tokenFormat = options.tokenFormat;
   return s;
 }
 

@@ -32,8 +32,7 @@ async function filesUnder(dir: string): Promise<Written[]> {
 
 /** The tokens the store issued during the run (its own record), so their values can be searched for. */
 function issuedTokens(sandbox: SandboxHandle): string[] {
-  const auth = sandbox.app.auth as unknown as { tokens: Map<string, unknown> };
-  return [...auth.tokens.keys()];
+  return sandbox.app.auth.issuedTokens();
 }
 
 function reportLeaks(leaks: number, scanned: number): void {

@@ -14,6 +14,8 @@ Options:
   --latency none|realistic Per-call cost model (default none)
   --consumers on|off       Whether the async operations consumer runs (default on)
   --two-factor             Require 2FA for admin tokens (TOTP secret printed)
+  --token-format jwt|opaque Admin/customer tokens as JWTs (default, Magento 2.4.4+) or
+                           32-char opaque strings (before 2.4.4)
   --seed N                 Seed for the generated catalog (default 1)
   --schema FILE            Also serve every route of a Magento Swagger schema file
   --json                   First stdout line: one JSON object with baseUrl and credentials
@@ -31,6 +33,7 @@ export function parseSandboxArgs(args: string[]): { options: SandboxOptions; jso
         latency: { type: 'string' },
         consumers: { type: 'string' },
         'two-factor': { type: 'boolean' },
+        'token-format': { type: 'string' },
         seed: { type: 'string' },
         schema: { type: 'string' },
         json: { type: 'boolean' },
@@ -58,6 +61,11 @@ export function parseSandboxArgs(args: string[]): { options: SandboxOptions; jso
     options.consumers = v.consumers === 'on';
   }
   if (v['two-factor']) options.twoFactor = true;
+  const tokenFormat = v['token-format'];
+  if (tokenFormat !== undefined) {
+    if (tokenFormat !== 'jwt' && tokenFormat !== 'opaque') throw new CliUsageError(`--token-format must be 'jwt' or 'opaque', got '${tokenFormat}'`);
+    options.tokenFormat = tokenFormat;
+  }
   if (v.seed !== undefined) {
     if (!/^-?\d+$/.test(v.seed)) throw new CliUsageError(`--seed must be an integer, got '${v.seed}'`);
     options.seed = Number(v.seed);

@@ -1,6 +1,7 @@
 // Token issuing and caller resolution (contract §2): admin/customer tokens with lifetimes on the
 // sandbox clock, the request throttler (lockout), two-factor auth, integration tokens as Bearer
-// behind the enable_integration_as_bearer flag, and OAuth 1.0a signed requests.
+// behind the enable_integration_as_bearer flag, and OAuth 1.0a signed requests. Tokens are JWTs
+// (Magento_JwtUserToken, the 2.4.4+ default) or 32-char opaque strings (pre-2.4.4), per `tokenFormat`.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/ports';
 import { MESSAGES, WebapiError, inputError, requiredField, type ErrorEntry } from '../errors';
@@ -8,6 +9,7 @@ import type { SandboxStats } from '../stats';
 import { GUEST, adminCaller, customerCaller, integrationCaller, type Caller } from './caller';
 import { verifyOAuthRequest, type NonceStore, type OAuthIntegration, type OAuthRequestParts } from './oauth1';
 import { verifyTotp } from './totp';
+import { JWT_USER_TYPE, JwtSigner, type JwtUserClaims } from './jwtTokens';
 
 export interface AdminAccount {
   id: number;
@@ -24,10 +26,14 @@ export interface CustomerLogin {
   confirmation: string | null;
 }
 
+/** `jwt`: Magento_JwtUserToken (2.4.4+ default); `opaque`: 32 chars `[a-z0-9]` (before 2.4.4). */
+export type TokenFormat = 'jwt' | 'opaque';
+
 export interface AuthSettings {
+  tokenFormat: TokenFormat;
   twoFactor: boolean;
   enableIntegrationAsBearer: boolean;
-  /** 0 disables expiry (Magento: empty config value). */
+  /** 0 disables expiry of opaque tokens (Magento: empty config value); a JWT then lives 30 min. */
   adminTokenLifetimeMinutes: number;
   customerTokenLifetimeMinutes: number;
 }
@@ -35,6 +41,10 @@ export interface AuthSettings {
 /** oauth/authentication_lock defaults. */
 export const MAX_FAILURES = 6;
 export const LOCK_SECONDS = 1800;
+/** JwtUserToken's ConfigReader: a lifetime of 0 or less means 30 minutes (a JWT always has `exp`). */
+export const JWT_FALLBACK_LIFETIME_MINUTES = 30;
+/** Issued + denied JWT entries at which expired ones are swept. */
+const PRUNE_THRESHOLD = 1024;
 
 export const AUTH_MESSAGES = {
   useTfa: 'Please use the 2fa provider-specific endpoints to obtain a token.',
@@ -48,6 +58,12 @@ interface TokenRecord {
   expiresAt: number | undefined;
 }
 
+/** An issued JWT, remembered only so the control endpoint can revoke "every token so far". */
+interface IssuedJwt {
+  kind: 'admin' | 'customer';
+  exp: number;
+}
+
 interface FailureRecord {
   count: number;
   lockExpiresAt: number;
@@ -57,6 +73,13 @@ export class AuthService implements NonceStore {
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly failures = new Map<string, FailureRecord>();
   private readonly usedNonces = new Set<string>();
+  private readonly jwtSigner = new JwtSigner();
+  /** `${utypid}|${uid}` → JwtUserToken's revoked "before" timestamp (seconds). */
+  private readonly jwtRevokedBefore = new Map<string, number>();
+  private readonly issuedJwts = new Map<string, IssuedJwt>();
+  /** Tokens revoked by the control endpoint → their `exp` (dropped once expired anyway). */
+  private readonly deniedJwts = new Map<string, number>();
+  private pruneJwtsAt = PRUNE_THRESHOLD;
 
   constructor(
     private readonly clock: Clock,
@@ -71,6 +94,11 @@ export class AuthService implements NonceStore {
     this.tokens.clear();
     this.failures.clear();
     this.usedNonces.clear();
+    this.jwtSigner.rotate();
+    this.jwtRevokedBefore.clear();
+    this.issuedJwts.clear();
+    this.deniedJwts.clear();
+    this.pruneJwtsAt = PRUNE_THRESHOLD;
   }
 
   claim(consumerId: number, nonce: string): boolean {
@@ -117,12 +145,27 @@ export class AuthService implements NonceStore {
     return this.issue('customer', customer.id);
   }
 
-  /** Revokes every token of one customer (revoke-customer-token). */
-  revokeCustomerTokens(customerId: number): void {
-    for (const [token, rec] of this.tokens) if (rec.kind === 'customer' && rec.userId === customerId) this.tokens.delete(token);
+  /** Admin/customer tokens issued since the last reset, either format, minus expired JWTs already swept (leak scans). */
+  issuedTokens(): string[] {
+    return [...this.tokens.keys(), ...this.issuedJwts.keys(), ...this.deniedJwts.keys()];
   }
 
-  /** Control endpoint: drop admin, customer or all issued tokens. */
+  /**
+   * Revokes every token of one customer (revoke-customer-token, customer delete). Opaque tokens are
+   * deleted. For JWTs, JwtUserToken's Revoker records "now − 1 s" for the user and RevokedValidator
+   * refuses tokens whose `iat` is at or before it: a token issued in the same second as the
+   * revocation stays valid, as it does in Magento.
+   */
+  revokeCustomerTokens(customerId: number): void {
+    for (const [token, rec] of this.tokens) if (rec.kind === 'customer' && rec.userId === customerId) this.tokens.delete(token);
+    this.jwtRevokedBefore.set(`${JWT_USER_TYPE.customer}|${customerId}`, this.nowSeconds() - 1);
+  }
+
+  /**
+   * Control endpoint: drop admin, customer or all issued tokens; returns how many were still
+   * live. JWTs are revoked one by one (not by time) so that a client fetching a new token in the
+   * same second gets one that works.
+   */
   revokeTokens(kind: 'admin' | 'customer' | 'all'): number {
     let n = 0;
     for (const [token, rec] of this.tokens) {
@@ -130,6 +173,14 @@ export class AuthService implements NonceStore {
         this.tokens.delete(token);
         n++;
       }
+    }
+    const now = this.nowSeconds();
+    for (const [token, rec] of this.issuedJwts) {
+      if (kind !== 'all' && rec.kind !== kind) continue;
+      this.issuedJwts.delete(token);
+      if (rec.exp <= now) continue;
+      this.deniedJwts.set(token, rec.exp);
+      n++;
     }
     return n;
   }
@@ -147,6 +198,8 @@ export class AuthService implements NonceStore {
         return rec.kind === 'admin' ? adminCaller(rec.userId) : customerCaller(rec.userId);
       }
       if (rec) this.tokens.delete(bearer);
+      const claims = rec ? undefined : this.validJwt(bearer);
+      if (claims) return claims.utypid === JWT_USER_TYPE.admin ? adminCaller(claims.uid) : customerCaller(claims.uid);
       if (bearer === this.integration.accessToken && this.settings().enableIntegrationAsBearer) return integrationCaller(this.integration.id);
     }
     const integration = verifyOAuthRequest(parts, (key) => (key === this.integration.consumerKey ? this.integration : undefined), this, this.clock.now());
@@ -177,10 +230,47 @@ export class AuthService implements NonceStore {
   }
 
   private issue(kind: 'admin' | 'customer', userId: number): string {
+    const settings = this.settings();
+    const minutes = kind === 'admin' ? settings.adminTokenLifetimeMinutes : settings.customerTokenLifetimeMinutes;
+    if (settings.tokenFormat === 'jwt') return this.issueJwt(kind, userId, minutes);
     const token = randomToken(32);
-    const minutes = kind === 'admin' ? this.settings().adminTokenLifetimeMinutes : this.settings().customerTokenLifetimeMinutes;
     this.tokens.set(token, { kind, userId, expiresAt: minutes > 0 ? this.clock.now() + minutes * 60_000 : undefined });
     return token;
+  }
+
+  private issueJwt(kind: 'admin' | 'customer', userId: number, minutes: number): string {
+    const iat = this.nowSeconds();
+    // Fractional minutes are a sandbox convenience (Magento casts to int); whole seconds in `exp`.
+    const seconds = Math.round(minutes * 60);
+    const exp = iat + (seconds > 0 ? seconds : JWT_FALLBACK_LIFETIME_MINUTES * 60);
+    const token = this.jwtSigner.sign({ uid: userId, utypid: JWT_USER_TYPE[kind], iat, exp });
+    // Same user, same second, same key → the same bytes as a token the control endpoint may have
+    // revoked; this is a new issue, so it is valid again.
+    this.deniedJwts.delete(token);
+    this.issuedJwts.set(token, { kind, exp });
+    if (this.issuedJwts.size + this.deniedJwts.size >= this.pruneJwtsAt) this.pruneExpiredJwts();
+    return token;
+  }
+
+  /** Reader + ExpirationValidator + RevokedValidator: claims of a live JWT, else undefined. */
+  private validJwt(token: string): JwtUserClaims | undefined {
+    const claims = this.jwtSigner.verify(token);
+    if (!claims || claims.exp <= this.nowSeconds() || this.deniedJwts.has(token)) return undefined;
+    const revokedBefore = this.jwtRevokedBefore.get(`${claims.utypid}|${claims.uid}`);
+    return revokedBefore !== undefined && claims.iat <= revokedBefore ? undefined : claims;
+  }
+
+  /** Keeps the issued/denied lists from growing without bound in a long-running sandbox. */
+  private pruneExpiredJwts(): void {
+    const now = this.nowSeconds();
+    for (const [token, rec] of this.issuedJwts) if (rec.exp <= now) this.issuedJwts.delete(token);
+    for (const [token, exp] of this.deniedJwts) if (exp <= now) this.deniedJwts.delete(token);
+    this.pruneJwtsAt = Math.max(PRUNE_THRESHOLD, 2 * (this.issuedJwts.size + this.deniedJwts.size));
+  }
+
+  /** JWT claims and Magento's revocation records are whole seconds. */
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
   }
 }
 

@@ -1,11 +1,14 @@
-// Authentication (contract §2): admin/customer tokens, lockout, lifetimes on the sandbox clock,
-// guest semantics, integration tokens as Bearer, two-factor auth, token revocation.
+// Authentication (contract §2): admin/customer tokens (JWT by default, opaque when pinned), lockout,
+// lifetimes on the sandbox clock, guest semantics, integration tokens as Bearer, two-factor auth,
+// token revocation.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SandboxClient, base32ToBuffer, totpAt } from './sandboxTestHelpers';
 
 const SIGN_IN = 'The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.';
 const NOT_AUTHORIZED = "The consumer isn't authorized to access %resources.";
+/** base64url of {"kid":"1","alg":"HS256"}, the header Magento_JwtUserToken writes. */
+const JWT_TOKEN = /^"eyJraWQiOiIxIiwiYWxnIjoiSFMyNTYifQ\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}"$/;
 
 describe('tokens, lockout, lifetimes, guests', () => {
   let sb: SandboxClient;
@@ -18,10 +21,10 @@ describe('tokens, lockout, lifetimes, guests', () => {
   const adminLogin = (password: string): ReturnType<SandboxClient['request']> =>
     sb.request('POST', '/rest/V1/integration/admin/token', { body: { username: 'admin', password } });
 
-  test('admin token: a bare JSON string that authorizes admin routes', async () => {
+  test('admin token: a bare JSON string (a 2.4.4+ JWT) that authorizes admin routes', async () => {
     const r = await adminLogin(sb.handle.credentials.admin.password);
     assert.equal(r.status, 200);
-    assert.match(r.text, /^"[a-z0-9]{32}"$/);
+    assert.match(r.text, JWT_TOKEN);
     const product = await sb.request('GET', '/rest/default/V1/products/MB-00001', { token: r.json as string });
     assert.equal(product.status, 200);
   });
@@ -85,15 +88,16 @@ describe('tokens, lockout, lifetimes, guests', () => {
     assert.deepEqual(expired.json, { message: NOT_AUTHORIZED, parameters: { resources: 'self' } });
   });
 
-  test('lifetimes are configurable; 0 disables expiry', async () => {
+  test('lifetimes are configurable; 0 means JwtUserToken\'s 30 minutes (a JWT always expires)', async () => {
     await sb.control('POST', 'config', { adminTokenLifetimeMinutes: 1, customerTokenLifetimeMinutes: 0 });
     try {
       const admin = await sb.adminToken();
       const customer = await sb.customerToken();
       await sb.control('POST', 'clock', { advanceSeconds: 61 });
       assert.equal((await sb.request('GET', '/rest/default/V1/products/MB-00001', { token: admin })).status, 401);
-      await sb.control('POST', 'clock', { advanceSeconds: 365 * 24 * 3600 });
       assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: customer })).status, 200);
+      await sb.control('POST', 'clock', { advanceSeconds: 30 * 60 });
+      assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: customer })).status, 401);
     } finally {
       await sb.control('POST', 'config', { adminTokenLifetimeMinutes: 240, customerTokenLifetimeMinutes: 60 });
     }
@@ -127,6 +131,8 @@ describe('tokens, lockout, lifetimes, guests', () => {
     const me = await sb.request('GET', '/rest/default/V1/customers/me', { token });
     assert.equal(me.status, 200);
     assert.equal((me.json as { email: string }).email, sb.handle.credentials.customer.email);
+    // JwtUserToken revokes tokens issued before "now − 1 s"; one from the same second would survive.
+    await sb.control('POST', 'clock', { advanceSeconds: 1 });
     const revoke = await sb.request('POST', '/rest/V1/integration/customer/revoke-customer-token', { token });
     assert.equal(revoke.status, 200);
     assert.equal(revoke.text, 'true');
@@ -134,6 +140,8 @@ describe('tokens, lockout, lifetimes, guests', () => {
     assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: other })).status, 401, 'revocation covers all tokens of the customer');
     const guestRevoke = await sb.request('POST', '/rest/V1/integration/customer/revoke-customer-token');
     assert.equal(guestRevoke.status, 401);
+    const fresh = await sb.customerToken();
+    assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: fresh })).status, 200, 'a token issued after the revocation works');
   });
 
   test('customer token errors: wrong password 401, unknown e-mail 401 (same message)', async () => {
@@ -180,6 +188,31 @@ describe('tokens, lockout, lifetimes, guests', () => {
     assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: customer })).status, 200);
     await sb.control('POST', 'tokens/revoke', {});
     assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: customer })).status, 401);
+    // Same user, same second: the new JWT can be byte-identical to the revoked one, and still works.
+    const again = await sb.adminToken();
+    assert.equal((await sb.request('GET', '/rest/default/V1/products/MB-00001', { token: again })).status, 200);
+  });
+
+  test('a tampered, foreign or reset-invalidated JWT is a guest with the usual 401', async () => {
+    const token = await sb.adminToken();
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, number>;
+    const later = Buffer.from(JSON.stringify({ ...claims, exp: (claims.exp ?? 0) + 3600 })).toString('base64url');
+    const other = await SandboxClient.start();
+    let foreign: string;
+    try {
+      foreign = await other.adminToken();
+    } finally {
+      await other.close();
+    }
+    await sb.control('POST', 'reset');
+    const fresh = await sb.adminToken();
+    for (const bad of [`${header}.${later}.${signature}`, foreign, token]) {
+      const r = await sb.request('GET', '/rest/default/V1/products/MB-00001', { token: bad });
+      assert.equal(r.status, 401, bad);
+      assert.deepEqual(r.json, { message: NOT_AUTHORIZED, parameters: { resources: 'Magento_Catalog::products' } });
+    }
+    assert.equal((await sb.request('GET', '/rest/default/V1/products/MB-00001', { token: fresh })).status, 200);
   });
 
   test('the Google provider route does not exist while two-factor auth is off', async () => {
@@ -251,5 +284,38 @@ describe('two-factor auth (GoogleAuthenticateTest / AdminIntegrationTokenTest)',
     const r = await sb.request('GET', '/rest/default/V1/products/MB-00001', { token: ok.json as string });
     assert.equal(r.status, 401);
     assert.deepEqual(r.json, { message: NOT_AUTHORIZED, parameters: { resources: 'Magento_Catalog::products' } });
+  });
+});
+
+describe('opaque tokens (tokenFormat: opaque, the pre-2.4.4 format)', () => {
+  let sb: SandboxClient;
+  before(async () => {
+    sb = await SandboxClient.start({ tokenFormat: 'opaque' });
+  });
+  after(() => sb.close());
+  beforeEach(() => sb.control('POST', 'reset'));
+
+  test('admin and customer tokens are 32 chars [a-z0-9] (Webapi Authentication RestTest, token length)', async () => {
+    for (const token of [await sb.adminToken(), await sb.customerToken()]) assert.match(token, /^[a-z0-9]{32}$/);
+  });
+
+  test('lifetimes are configurable; 0 disables expiry', async () => {
+    await sb.control('POST', 'config', { adminTokenLifetimeMinutes: 1, customerTokenLifetimeMinutes: 0 });
+    try {
+      const admin = await sb.adminToken();
+      const customer = await sb.customerToken();
+      await sb.control('POST', 'clock', { advanceSeconds: 61 });
+      assert.equal((await sb.request('GET', '/rest/default/V1/products/MB-00001', { token: admin })).status, 401);
+      await sb.control('POST', 'clock', { advanceSeconds: 365 * 24 * 3600 });
+      assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: customer })).status, 200);
+    } finally {
+      await sb.control('POST', 'config', { adminTokenLifetimeMinutes: 240, customerTokenLifetimeMinutes: 60 });
+    }
+  });
+
+  test('revoke-customer-token deletes the tokens at once (no one-second grace as with JWTs)', async () => {
+    const token = await sb.customerToken();
+    assert.equal((await sb.request('POST', '/rest/V1/integration/customer/revoke-customer-token', { token })).text, 'true');
+    assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token })).status, 401);
   });
 });

@@ -43,6 +43,7 @@ describe('magento-rest sandbox', () => {
     assert.deepEqual(Object.keys(info.integration), ['consumerKey', 'consumerSecret', 'accessToken', 'accessTokenSecret']);
     const token = await fetch(`${info.baseUrl}/rest/default/V1/integration/admin/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: info.admin.username, password: info.admin.password }) });
     assert.equal(token.status, 200);
+    assert.match((await token.json()) as string, /^eyJraWQiOiIxIiwiYWxnIjoiSFMyNTYifQ\./, 'JWT by default (2.4.4+)');
     child.kill('SIGTERM');
     const { code } = await exited;
     assert.equal(code, 0);
@@ -68,6 +69,27 @@ describe('magento-rest sandbox', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  test('--token-format opaque issues pre-2.4.4 32-char tokens', async () => {
+    const child = runCli(['--json', '--token-format', 'opaque']);
+    const exited = exitOf(child);
+    const info = JSON.parse(await firstLine(child)) as { baseUrl: string; customer: { email: string; password: string } };
+    const token = await fetch(`${info.baseUrl}/rest/default/V1/integration/customer/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: info.customer.email, password: info.customer.password }) });
+    assert.match((await token.json()) as string, /^[a-z0-9]{32}$/);
+    child.kill('SIGTERM');
+    assert.equal((await exited).code, 0);
+  });
+
+  test('an unknown --token-format is a usage error that names the choices; --help lists the flag', async () => {
+    const bad = await exitOf(runCli(['--token-format', 'paseto']));
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--token-format must be 'jwt' or 'opaque', got 'paseto'/);
+    const help = runCli(['--help']);
+    let out = '';
+    help.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    assert.equal((await exitOf(help)).code, 0);
+    assert.match(out, /--token-format jwt\|opaque/);
   });
 
   test('bad options are usage errors (exit 2)', async () => {

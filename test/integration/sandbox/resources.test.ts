@@ -146,6 +146,8 @@ describe('customers', () => {
     assert.equal(((await sb.request('GET', '/rest/default/V1/customers/1', { token })).json as { firstname: string }).firstname, 'Veronica');
     const scalar = await sb.request('PUT', '/rest/default/V1/customers/me', { token: customerToken, body: { customer: '' } });
     assert.equal(scalar.status, 400);
+    // Deleting revokes the customer's JWTs issued before "now − 1 s" (JwtUserToken's Revoker).
+    await sb.control('POST', 'clock', { advanceSeconds: 1 });
     assert.equal((await sb.request('DELETE', `/rest/default/V1/customers/${id}`, { token })).text, 'true');
     assert.equal((await sb.request('DELETE', `/rest/default/V1/customers/${id}`, { token })).status, 404);
     assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: customerToken })).status, 401);
