@@ -47,6 +47,9 @@ export interface SandboxSettings {
   schemaFile?: string;
 }
 
+/** `webapi/jwtauth/admin_expiration` default (customers: 60 in both formats). */
+export const JWT_ADMIN_LIFETIME_MINUTES = 60;
+
 export const DEFAULT_SETTINGS: SandboxSettings = {
   latency: 'none',
   tokenFormat: 'jwt',
@@ -140,6 +143,9 @@ export class SandboxApp {
 
   constructor(settings: Partial<SandboxSettings> = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
+    // A 2.4.4+ store signs admin JWTs for `webapi/jwtauth/admin_expiration` (60 min by default),
+    // not `oauth/access_token_lifetime/admin` (4 h), which only opaque tokens use.
+    if (this.settings.tokenFormat === 'jwt' && settings.adminTokenLifetimeMinutes === undefined) this.settings.adminTokenLifetimeMinutes = JWT_ADMIN_LIFETIME_MINUTES;
     this.data = new SandboxData(this.settings.seed, this.clock);
     this.auth = new AuthService(
       this.clock,

@@ -76,7 +76,7 @@ describe('CLI processes sharing a Redis token cache', () => {
     const runs = await Promise.all(Array.from({ length: N }, () => runCliProcess(cli.path, ['token'], env)));
     for (const run of runs) {
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /^admin token for admin at http:\/\/127\.0\.0\.1:\d+: from redis, expires \S+ \(in 3 h 5\d min\)\n$/);
+      assert.match(run.stdout, /^admin token for admin at http:\/\/127\.0\.0\.1:\d+: from redis, expires \S+ \(in 5\d min\)\n$/);
     }
     assert.equal((await stats(sandbox)).admin - before.admin, 0);
   });

@@ -65,9 +65,9 @@ describe('tokens, lockout, lifetimes, guests', () => {
     assert.equal((await adminLogin(sb.handle.credentials.admin.password)).status, 200);
   });
 
-  test('admin token lives 4 h: expired tokens make the caller a guest (401 with %resources)', async () => {
+  test('admin JWT lives 1 h (webapi/jwtauth/admin_expiration): expired tokens make the caller a guest (401 with %resources)', async () => {
     const token = await sb.adminToken();
-    await sb.control('POST', 'clock', { advanceSeconds: 4 * 3600 - 60 });
+    await sb.control('POST', 'clock', { advanceSeconds: 3600 - 60 });
     assert.equal((await sb.request('GET', '/rest/default/V1/products/MB-00001', { token })).status, 200);
     await sb.control('POST', 'clock', { advanceSeconds: 120 });
     const expired = await sb.request('GET', '/rest/default/V1/products/MB-00001', { token });
@@ -99,7 +99,7 @@ describe('tokens, lockout, lifetimes, guests', () => {
       await sb.control('POST', 'clock', { advanceSeconds: 30 * 60 });
       assert.equal((await sb.request('GET', '/rest/default/V1/customers/me', { token: customer })).status, 401);
     } finally {
-      await sb.control('POST', 'config', { adminTokenLifetimeMinutes: 240, customerTokenLifetimeMinutes: 60 });
+      await sb.control('POST', 'config', { adminTokenLifetimeMinutes: 60, customerTokenLifetimeMinutes: 60 });
     }
   });
 
@@ -294,6 +294,14 @@ describe('opaque tokens (tokenFormat: opaque, the pre-2.4.4 format)', () => {
   });
   after(() => sb.close());
   beforeEach(() => sb.control('POST', 'reset'));
+
+  test('admin token lives 4 h (oauth/access_token_lifetime/admin)', async () => {
+    const token = await sb.adminToken();
+    await sb.control('POST', 'clock', { advanceSeconds: 4 * 3600 - 60 });
+    assert.equal((await sb.request('GET', '/rest/default/V1/products/MB-00001', { token })).status, 200);
+    await sb.control('POST', 'clock', { advanceSeconds: 120 });
+    assert.equal((await sb.request('GET', '/rest/default/V1/products/MB-00001', { token })).status, 401);
+  });
 
   test('admin and customer tokens are 32 chars [a-z0-9] (Webapi Authentication RestTest, token length)', async () => {
     for (const token of [await sb.adminToken(), await sb.customerToken()]) assert.match(token, /^[a-z0-9]{32}$/);
