@@ -2,6 +2,7 @@
 // port 0, authenticated with the sandbox's integration token as Bearer.
 import { request } from 'undici';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../../src/sandbox/sandboxServer';
+import { type BulkStatusBody, type DetailedOperation } from '../../../src/sandbox/async/bulkStatus';
 
 export interface JsonReply {
   status: number;
@@ -18,26 +19,9 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-export interface DetailedOperation {
-  id: number;
-  bulk_uuid: string;
-  topic_name: string;
-  serialized_data: string | null;
-  result_serialized_data: string | null;
-  status: number;
-  result_message: string | null;
-  error_code: number | null;
-}
-
-export interface DetailedStatus {
-  operations_list: DetailedOperation[];
-  user_type: number;
-  bulk_id: string;
-  description: string;
-  start_time: string;
-  user_id: number | null;
-  operation_count: number;
-}
+// The store's own answer types: a test reads what the sandbox renders, field for field.
+export type { DetailedOperation };
+export type DetailedStatus = BulkStatusBody<DetailedOperation>;
 
 export interface Accepted {
   bulk_uuid: string;
